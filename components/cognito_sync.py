@@ -1,0 +1,174 @@
+"""The one outbound seam: builds the Cognito Sync client and reads bulk-publish details."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import boto3
+import botocore.session
+from botocore.config import Config
+
+from .errors import map_error
+
+COGNITO_SYNC_REGIONS = frozenset(
+    {
+        "us-east-1",
+        "us-east-2",
+        "us-west-2",
+        "ap-south-1",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "eu-central-1",
+        "eu-west-1",
+        "eu-west-2",
+    }
+)
+"""The regions where `cognito-sync.<region>.amazonaws.com` exists."""
+
+ENDPOINT_ENV_VARS = ("AWS_ENDPOINT_URL_COGNITO_SYNC", "AWS_ENDPOINT_URL")
+"""The standard endpoint overrides, read by botocore itself; most specific first."""
+
+IDENTITY_POOL_ID_MAX_LENGTH = 55
+IDENTITY_POOL_ID_PATTERN = re.compile(r"[\w-]+:[0-9a-f-]+", re.ASCII)
+"""Must match the whole id (the service model's pattern; botocore checks only the length)."""
+
+DEFAULT_MAX_ATTEMPTS = 3
+"""botocore's own default for the standard retry mode: one call and two retries."""
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Everything needed to build a Cognito Sync client; secrets never pass through here."""
+
+    region: str
+    """The region to call and to sign for."""
+    profile: str | None = None
+    """A named profile of the AWS config files; None uses the default chain (AWS_PROFILE...)."""
+    endpoint_url: str | None = None
+    """An explicit endpoint; None lets botocore apply AWS_ENDPOINT_URL_COGNITO_SYNC or AWS's."""
+    connect_timeout: float = 5.0
+    """Seconds to open a connection."""
+    read_timeout: float = 15.0
+    """Seconds to wait for an answer on an open connection."""
+
+
+@dataclass(frozen=True)
+class BulkPublishDetails:
+    """What GetBulkPublishDetails says about the last bulk publish of a pool."""
+
+    identity_pool_id: str
+    """The pool that was asked about."""
+    status: str
+    """NOT_STARTED, IN_PROGRESS, FAILED or SUCCEEDED."""
+    start_time: datetime | None = None
+    """When the last bulk publish started, in UTC."""
+    complete_time: datetime | None = None
+    """When it completed, in UTC; set when SUCCEEDED."""
+    failure_message: str | None = None
+    """Why it failed; set when FAILED."""
+
+
+def region_of_pool(identity_pool_id: str) -> str:
+    """The region an identity pool id names before its `:`."""
+    return identity_pool_id.split(":", 1)[0]
+
+
+def endpoint_override(explicit: str | None, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The endpoint that replaces AWS's: the explicit one, else the standard variables."""
+    if explicit:
+        return explicit
+    return next((environ[name] for name in ENDPOINT_ENV_VARS if environ.get(name)), None)
+
+
+def region_problem(region: str, identity_pool_id: str, overridden: bool) -> str | None:
+    """Why calling Cognito Sync in `region` for this pool cannot work, or None when it can."""
+    if overridden:
+        return None
+    if region not in COGNITO_SYNC_REGIONS:
+        return (
+            f"Cognito Sync has no endpoint in {region!r}; it exists in "
+            f"{', '.join(sorted(COGNITO_SYNC_REGIONS))} (or set AWS_ENDPOINT_URL_COGNITO_SYNC)"
+        )
+    home = region_of_pool(identity_pool_id)
+    if home in COGNITO_SYNC_REGIONS and home != region:
+        return (
+            f"the pool lives in {home} (its id starts with it) but the gate would call {region}; "
+            f"set bulk-publish-gate:region to {home}"
+        )
+    return None
+
+
+class CognitoSync:
+    """A Cognito Sync client for one caller thread: boto3 sessions are not thread-safe."""
+
+    def __init__(self, settings: ClientSettings) -> None:
+        self.settings = settings
+        try:
+            core = botocore.session.Session(profile=settings.profile)
+            session = boto3.session.Session(botocore_session=core)
+            self._client = session.client(
+                "cognito-sync",
+                region_name=settings.region,
+                endpoint_url=settings.endpoint_url,
+                config=_client_config(settings, core),
+            )
+        except Exception as error:
+            raise map_error(
+                error, identity_pool_id="(any)", region=settings.region, operation="client setup"
+            ) from error
+
+    def get_bulk_publish_details(self, identity_pool_id: str) -> BulkPublishDetails:
+        """Read the last bulk publish of a pool, with times in UTC."""
+        try:
+            answer = self._client.get_bulk_publish_details(IdentityPoolId=identity_pool_id)
+        except Exception as error:
+            raise map_error(
+                error,
+                identity_pool_id=identity_pool_id,
+                region=self.settings.region,
+                operation="GetBulkPublishDetails",
+            ) from error
+        return BulkPublishDetails(
+            identity_pool_id=answer.get("IdentityPoolId", identity_pool_id),
+            status=answer.get("BulkPublishStatus", "NOT_STARTED"),
+            start_time=_utc(answer.get("BulkPublishStartTime")),
+            complete_time=_utc(answer.get("BulkPublishCompleteTime")),
+            failure_message=answer.get("FailureMessage") or None,
+        )
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._client.close()
+
+    def __enter__(self) -> CognitoSync:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _client_config(settings: ClientSettings, core: botocore.session.Session) -> Config:
+    """Timeouts always; retries in the user's mode and count if they set them, else standard x3."""
+    scoped = core.get_scoped_config()
+    mode = os.environ.get("AWS_RETRY_MODE") or scoped.get("retry_mode") or "standard"
+    attempts = os.environ.get("AWS_MAX_ATTEMPTS") or scoped.get("max_attempts")
+    return Config(
+        connect_timeout=settings.connect_timeout,
+        read_timeout=settings.read_timeout,
+        retries={"mode": mode, "total_max_attempts": int(attempts or DEFAULT_MAX_ATTEMPTS)},
+        user_agent_extra="bulk-publish-gate",
+    )
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)

@@ -1,0 +1,102 @@
+"""The stack's configuration: read, typed and checked, with errors that name the config key."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from .cognito_sync import region_of_pool
+from .inputs import validate
+from .resource import BulkPublishGateArgs
+
+CONFIG_KEYS: dict[str, tuple[str, type]] = {
+    "identity_pool_id": ("identityPoolId", str),
+    "mode": ("mode", str),
+    "timeout_seconds": ("timeoutSeconds", int),
+    "poll_interval_seconds": ("pollIntervalSeconds", float),
+    "max_poll_interval_seconds": ("maxPollIntervalSeconds", float),
+    "wait_for_start": ("waitForStart", bool),
+    "region": ("region", str),
+    "endpoint_url": ("endpointUrl", str),
+}
+"""Gate input -> (config key without namespace, type)."""
+
+PARAMETER_NAME_KEY = "completionParameterName"
+SSM_NAME_PATTERN = re.compile(r"[A-Za-z0-9_.\-/]+")
+SSM_NAME_MAX_LENGTH = 1011
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    """What `__main__.py` needs: the gate's arguments and the downstream parameter's name."""
+
+    gate: BulkPublishGateArgs
+    completion_parameter_name: str
+
+
+def read_stack_config(
+    config: pulumi.Config | None = None, aws_region: str | None = None
+) -> StackSettings:
+    """Read and check every key; one RunError lists all problems, before any API call."""
+    config = config or pulumi.Config()
+    namespace = config.name
+    if aws_region is None:
+        aws_region = pulumi.Config("aws").get("region")
+    problems: list[str] = []
+    values: dict[str, Any] = {}
+    for prop, (key, kind) in CONFIG_KEYS.items():
+        raw = config.get(key)
+        if raw is not None:
+            try:
+                values[prop] = _convert(raw, kind)
+            except ValueError as error:
+                problems.append(f"{namespace}:{key} {error}")
+    inputs, found = validate(values)
+    problems += [f"{namespace}:{CONFIG_KEYS[p.field][0]} {p.reason}" for p in found]
+    name = config.get(PARAMETER_NAME_KEY)
+    if inputs is not None and name is None:
+        region = inputs.region or aws_region or region_of_pool(inputs.identity_pool_id)
+        name = default_parameter_name(inputs.identity_pool_id, region)
+    if name is not None and (reason := parameter_name_problem(name)):
+        problems.append(f"{namespace}:{PARAMETER_NAME_KEY} {reason}")
+    if problems or inputs is None:
+        raise pulumi.RunError("invalid stack configuration:\n  - " + "\n  - ".join(problems))
+    return StackSettings(BulkPublishGateArgs(**inputs.as_props()), name)
+
+
+def default_parameter_name(identity_pool_id: str, region: str) -> str:
+    """`/bulk-publish-gate/<region>/<pool guid>/completed-at` (SSM names allow no `:`)."""
+    guid = identity_pool_id.split(":", 1)[-1]
+    return f"/bulk-publish-gate/{region}/{guid}/completed-at"
+
+
+def parameter_name_problem(name: str) -> str | None:
+    """Why `name` is not a valid SSM parameter name, or None."""
+    if not SSM_NAME_PATTERN.fullmatch(name):
+        return f"{name!r} may hold only letters, digits and _.-/ (SSM parameter names)"
+    if len(name) > SSM_NAME_MAX_LENGTH:
+        return f"must be at most {SSM_NAME_MAX_LENGTH} characters (got {len(name)})"
+    if "/" in name and not name.startswith("/"):
+        return f"{name!r} must start with / when it has a path"
+    if name.lstrip("/").lower().startswith(("aws", "ssm")):
+        return f"{name!r} must not start with aws or ssm (reserved by SSM)"
+    if name.count("/") > 15:
+        return f"{name!r} has more than 15 levels of hierarchy"
+    return None
+
+
+def _convert(raw: str, kind: type) -> Any:
+    if kind is str:
+        return raw
+    if kind is bool:
+        if raw.lower() in ("true", "false"):
+            return raw.lower() == "true"
+        raise ValueError(f"must be true or false (got {raw!r})")
+    try:
+        return kind(raw)
+    except ValueError:
+        noun = "a whole number" if kind is int else "a number"
+        raise ValueError(f"must be {noun} (got {raw!r})") from None

@@ -1,0 +1,140 @@
+"""Our error tree, and the one function that turns botocore's errors into it."""
+
+from __future__ import annotations
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    CredentialRetrievalError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+    SSOError,
+    TokenRetrievalError,
+)
+
+
+class BulkPublishGateError(Exception):
+    """Base of every error this project raises on purpose; its message is meant for a user."""
+
+    retryable: bool = False
+    """True when the same call may succeed if made again a little later."""
+
+
+class ConfigurationError(BulkPublishGateError):
+    """Settings that cannot work: no credentials, an unknown profile, a region without the API."""
+
+
+class AccessDeniedError(BulkPublishGateError):
+    """Cognito Sync refused the caller (NotAuthorized, a bad signature, expired credentials)."""
+
+
+class PoolNotFoundError(BulkPublishGateError):
+    """The identity pool does not exist in the region that was asked."""
+
+
+class InvalidRequestError(BulkPublishGateError):
+    """Cognito Sync rejected a parameter (InvalidParameterException and other 4xx answers)."""
+
+
+class TransientError(BulkPublishGateError):
+    """Throttling, a 5xx answer or a network failure: worth another try inside the deadline."""
+
+    retryable = True
+
+
+class GateClosedError(BulkPublishGateError):
+    """The bulk publish is not SUCCEEDED, so the gate holds back what depends on it."""
+
+
+_ACCESS_CODES = frozenset(
+    {
+        "NotAuthorizedException",
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "IncompleteSignatureException",
+        "SignatureDoesNotMatch",
+        "InvalidClientTokenId",
+        "ExpiredTokenException",
+        "ExpiredToken",
+        "RequestExpired",
+        "AccessDeniedException",
+        "MissingAuthenticationTokenException",
+    }
+)
+_THROTTLING_CODES = frozenset(
+    {
+        "TooManyRequestsException",
+        "ThrottlingException",
+        "Throttling",
+        "LimitExceededException",
+        "RequestLimitExceeded",
+        "ServiceUnavailableException",
+        "InternalErrorException",
+    }
+)
+_CREDENTIAL_ERRORS = (
+    NoCredentialsError,
+    PartialCredentialsError,
+    CredentialRetrievalError,
+    TokenRetrievalError,
+    SSOError,
+)
+_NETWORK_ERRORS = (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError)
+
+
+def map_error(
+    error: Exception, *, identity_pool_id: str, region: str, operation: str
+) -> BulkPublishGateError:
+    """Turn what botocore raised into one of our errors, with a message a user can act on."""
+    where = f"identity pool {identity_pool_id} in {region}"
+    if isinstance(error, BulkPublishGateError):
+        return error
+    if isinstance(error, ClientError):
+        return _from_client_error(error, where=where, operation=operation)
+    if isinstance(error, ProfileNotFound):
+        return ConfigurationError(
+            f"{error}. Set aws:profile (or AWS_PROFILE) to a profile in your AWS config file, "
+            "or unset it to use the default credential chain."
+        )
+    if isinstance(error, _CREDENTIAL_ERRORS):
+        return ConfigurationError(
+            f"no usable AWS credentials for {operation} on {where} ({error}). Credentials come "
+            "from the standard chain: AWS_PROFILE or aws:profile, AWS_ACCESS_KEY_ID/"
+            "AWS_SECRET_ACCESS_KEY, SSO (run `aws sso login`), or an instance/container role."
+        )
+    if isinstance(error, _NETWORK_ERRORS):
+        return TransientError(f"could not complete {operation} for {where}: {error}")
+    if isinstance(error, BotoCoreError):
+        return TransientError(f"{operation} for {where} failed in the AWS SDK: {error}")
+    return BulkPublishGateError(f"{operation} for {where} failed: {type(error).__name__}: {error}")
+
+
+def _from_client_error(error: ClientError, *, where: str, operation: str) -> BulkPublishGateError:
+    info = error.response.get("Error", {})
+    code = info.get("Code") or "Unknown"
+    message = info.get("Message") or "no message"
+    status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    said = f"{code}: {message}"
+    if code in _ACCESS_CODES:
+        return AccessDeniedError(
+            f"Cognito Sync refused {operation} on {where} ({said}). This API accepts developer "
+            "(IAM) credentials only, never Cognito Identity temporary user credentials: use an "
+            "IAM user or role allowed cognito-sync:GetBulkPublishDetails on this pool "
+            "(choose it with AWS_PROFILE or aws:profile)."
+        )
+    if code == "ResourceNotFoundException":
+        return PoolNotFoundError(
+            f"{where} was not found ({said}). Check bulk-publish-gate:identityPoolId and the "
+            "region: a pool lives in the region its id starts with."
+        )
+    if code in _THROTTLING_CODES or status == 429 or status >= 500:
+        return TransientError(f"Cognito Sync could not answer {operation} on {where} ({said})")
+    if code == "InvalidParameterException":
+        return InvalidRequestError(f"Cognito Sync rejected {operation} on {where} ({said})")
+    return InvalidRequestError(
+        f"Cognito Sync answered {operation} on {where} with HTTP {status} ({said})"
+    )

@@ -1,0 +1,79 @@
+"""Progress lines for a waiting deployment: each status change, and a heartbeat while waiting."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import datetime
+
+from .waiting import Progress
+
+HEARTBEAT_SECONDS = 30.0
+"""While nothing changes, a line at most this often."""
+
+
+def format_duration(seconds: float) -> str:
+    """`75.2` -> `1m15s`; `3725` -> `1h02m05s`."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m{secs:02d}s"
+    if minutes:
+        return f"{minutes}m{secs:02d}s"
+    return f"{seconds:.1f}s" if seconds < 10 else f"{secs}s"
+
+
+def iso_utc(moment: datetime | None) -> str | None:
+    """A UTC datetime as `2026-11-23T12:00:00Z` (no fraction: the API has whole seconds)."""
+    if moment is None:
+        return None
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class ProgressReporter:
+    """Turns wait steps into lines; throttled by the wait's own elapsed time, so it is pure."""
+
+    def __init__(
+        self,
+        identity_pool_id: str,
+        write: Callable[[str], None] | None = None,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+    ) -> None:
+        self.identity_pool_id = identity_pool_id
+        self.write = write or _write_stderr
+        self.heartbeat_seconds = heartbeat_seconds
+        self._last_key: str | None = None
+        self._last_at: float | None = None
+
+    def __call__(self, step: Progress) -> None:
+        key = _key(step)
+        due = self._last_at is None or step.elapsed - self._last_at >= self.heartbeat_seconds
+        if key == self._last_key and not due:
+            return
+        self._last_key, self._last_at = key, step.elapsed
+        self.write(self.line(step))
+
+    def line(self, step: Progress) -> str:
+        """One line: the pool, what is happening, for how long, and when the next read is."""
+        head = f"bulk-publish-gate: {self.identity_pool_id}"
+        waited = format_duration(step.elapsed)
+        after = f"next read in {format_duration(step.next_delay)}"
+        if step.error is not None:
+            return f"{head}: read failed after {waited} ({step.error}); retrying, {after}"
+        details = step.details
+        started = iso_utc(details.start_time) if details else None
+        since = f", bulk publish started {started}" if started else ""
+        status = details.status if details else "unknown"
+        return f"{head}: {status} (waiting {waited}{since}); {after}"
+
+
+def _key(step: Progress) -> str:
+    if step.error is not None:
+        return f"error:{type(step.error).__name__}"
+    return f"status:{step.details.status if step.details else None}"
+
+
+def _write_stderr(line: str) -> None:
+    # The provider has no engine connection: the CLI shows a dynamic provider's stderr live.
+    print(line, file=sys.stderr, flush=True)

@@ -1,0 +1,115 @@
+"""The dynamic provider: thin orchestration of check, read-and-wait and the gate's verdict.
+
+The engine runs one provider process and calls it from four threads; this class is pickled
+into state BY REFERENCE (it lives in an importable module), so it holds plain values only and
+builds its boto3 session per call.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+from pulumi.runtime.rpc import UNKNOWN
+
+from . import gate
+from .errors import BulkPublishGateError, GateClosedError
+from .inputs import GateInputs, validate
+
+
+class BulkPublishGateProvider(ResourceProvider):
+    """Reads, waits and gates on the last bulk publish of a Cognito Sync identity pool."""
+
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Keep aws:region and aws:profile; credentials come from the standard chain only."""
+        self.aws = gate.AwsDefaults(
+            region=req.config.get("aws:region") or None,
+            profile=req.config.get("aws:profile") or None,
+        )
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Validate every input before any API call; failures name the field and the rule."""
+        inputs, problems = validate(news, unknown=UNKNOWN)
+        if inputs is not None:
+            problems = gate.settings_problems(inputs, self._aws())
+        failures = [CheckFailure(p.field, p.reason) for p in problems]
+        # With every value known and valid, state keeps the inputs with their defaults applied.
+        return CheckResult(inputs.as_props() if inputs and not failures else news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Always a change, so every `pulumi up` reads again; a new pool replaces the gate."""
+        moved = olds.get("identity_pool_id") != news.get("identity_pool_id")
+        return DiffResult(
+            changes=True,
+            replaces=["identity_pool_id"] if moved else [],
+            delete_before_replace=False,
+        )
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Read and wait; in gate mode fail unless SUCCEEDED (nothing is created then)."""
+        outs = self._run(props)
+        return CreateResult(outs["identity_pool_id"], outs)
+
+    def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """As create; returns every output, since missing keys would be wiped."""
+        return UpdateResult(self._run(news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """`pulumi refresh`: one read, no wait, never fails on a status."""
+        inputs = _inputs(props)
+        once = GateInputs(**{**inputs.as_props(), "timeout_seconds": 0, "wait_for_start": False})
+        with _reported():
+            observation = gate.observe(once, self._aws())
+        return ReadResult(id_, {**gate.outputs(observation), **inputs.as_props()})
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Nothing to tear down: a gate owns no cloud resource, so no API call."""
+
+    def _run(self, props: dict[str, Any]) -> dict[str, Any]:
+        inputs = _inputs(props)
+        with _reported():
+            observation = gate.observe(inputs, self._aws())
+            reason = gate.closed_reason(observation)
+            if reason and inputs.mode == "gate":
+                raise GateClosedError(reason)
+        return gate.outputs(observation)
+
+    def _aws(self) -> gate.AwsDefaults:
+        # configure() runs once per process before any other call; a bare instance has no config.
+        return getattr(self, "aws", None) or gate.AwsDefaults()
+
+
+def _inputs(props: dict[str, Any]) -> GateInputs:
+    inputs, problems = validate(props)
+    if inputs is None:
+        said = "; ".join(f"{p.field} {p.reason}" for p in problems)
+        raise ValueError(f"invalid bulk-publish-gate inputs: {said}")
+    return inputs
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Say our errors in one plain line on stderr, then re-raise them with a short traceback.
+
+    The SDK's provider server sends the engine the whole traceback of what we raise; the line
+    printed first is the one to read, and cutting the botocore chain keeps the rest short.
+    """
+    try:
+        yield
+    except BulkPublishGateError as error:
+        print(f"bulk-publish-gate: error: {error}", file=sys.stderr, flush=True)
+        raise error.with_traceback(None) from None

@@ -1,0 +1,84 @@
+"""The dynamic resource: its type token, its arguments and its typed, seeded outputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi.dynamic
+
+from .gate import OUTPUT_KEYS
+from .provider import BulkPublishGateProvider
+
+
+@dataclass
+class BulkPublishGateArgs:
+    """Arguments of a gate; each may be an Output. See `components.inputs.GateInputs`."""
+
+    identity_pool_id: pulumi.Input[str]
+    """The pool to watch, e.g. `us-east-1:0f5b6a1e-...`."""
+    mode: str = "gate"
+    """`gate` fails the deployment unless SUCCEEDED; `observe` only reports. Plain, not an Output:
+    it decides the shape of the program (see `BulkPublishGate.when_open`)."""
+    timeout_seconds: pulumi.Input[int] = 1800
+    """The longest a deployment waits while IN_PROGRESS."""
+    poll_interval_seconds: pulumi.Input[float] = 5.0
+    """The first wait between reads; the backoff doubles it, with jitter."""
+    max_poll_interval_seconds: pulumi.Input[float] = 30.0
+    """The cap of the backoff."""
+    wait_for_start: pulumi.Input[bool] = False
+    """Wait while NOT_STARTED too (someone is about to start a bulk publish)."""
+    region: pulumi.Input[str] | None = None
+    """The region to call; default aws:region, else the pool id's prefix."""
+    endpoint_url: pulumi.Input[str] | None = None
+    """An endpoint instead of AWS's; default AWS_ENDPOINT_URL_COGNITO_SYNC, else AWS."""
+
+    def as_props(self) -> dict[str, pulumi.Input]:
+        """The arguments as resource properties, with every output seeded so it exists."""
+        inputs = {
+            "identity_pool_id": self.identity_pool_id,
+            "mode": self.mode,
+            "timeout_seconds": self.timeout_seconds,
+            "poll_interval_seconds": self.poll_interval_seconds,
+            "max_poll_interval_seconds": self.max_poll_interval_seconds,
+            "wait_for_start": self.wait_for_start,
+            "region": self.region,
+            "endpoint_url": self.endpoint_url,
+        }
+        seeds = {key: None for key in OUTPUT_KEYS if key not in inputs}
+        return {**seeds, **inputs}
+
+
+class BulkPublishGateResource(
+    pulumi.dynamic.Resource, module="cognito-sync", name="BulkPublishGate"
+):
+    """Reads the last bulk publish of a pool during `pulumi up`, waits while IN_PROGRESS and,
+    in gate mode, fails unless SUCCEEDED.
+
+    Type token: `pulumi-python:dynamic/cognito-sync:BulkPublishGate`.
+    """
+
+    identity_pool_id: pulumi.Output[str]
+    """The pool."""
+    bulk_publish_status: pulumi.Output[str]
+    """NOT_STARTED, IN_PROGRESS, FAILED or SUCCEEDED, as last read."""
+    bulk_publish_start_time: pulumi.Output[str | None]
+    """ISO-8601 UTC start of the last bulk publish."""
+    bulk_publish_complete_time: pulumi.Output[str | None]
+    """ISO-8601 UTC completion; set when SUCCEEDED."""
+    failure_message: pulumi.Output[str | None]
+    """Why it failed; set when FAILED."""
+    gate_open: pulumi.Output[bool]
+    """True exactly when the status is SUCCEEDED."""
+    checked_at: pulumi.Output[str]
+    """ISO-8601 UTC time of the read."""
+    timeout_seconds: pulumi.Output[int]
+    """The wait's deadline, as given."""
+
+    def __init__(
+        self,
+        name: str,
+        args: BulkPublishGateArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(BulkPublishGateProvider(), name, args.as_props(), opts)

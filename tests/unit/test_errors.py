@@ -1,0 +1,79 @@
+"""botocore errors -> our error tree: the right class, retryability and an actionable message."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+)
+
+from components.errors import (
+    AccessDeniedError,
+    BulkPublishGateError,
+    ConfigurationError,
+    InvalidRequestError,
+    PoolNotFoundError,
+    TransientError,
+    map_error,
+)
+
+POOL = "us-east-1:0f5b6a1e"
+
+
+def client_error(code: str, status: int, message: str = "said the service") -> ClientError:
+    response = {
+        "Error": {"Code": code, "Message": message},
+        "ResponseMetadata": {"HTTPStatusCode": status},
+    }
+    return ClientError(response, "GetBulkPublishDetails")
+
+
+CASES = [
+    (client_error("NotAuthorizedException", 403), AccessDeniedError, "developer (IAM) credentials"),
+    (client_error("UnrecognizedClientException", 403), AccessDeniedError, "aws:profile"),
+    (client_error("InvalidSignatureException", 403), AccessDeniedError, "IAM"),
+    (client_error("ExpiredTokenException", 400), AccessDeniedError, "IAM"),
+    (client_error("ResourceNotFoundException", 404), PoolNotFoundError, "was not found"),
+    (client_error("InvalidParameterException", 400), InvalidRequestError, "rejected"),
+    (client_error("TooManyRequestsException", 429), TransientError, "TooManyRequests"),
+    (client_error("ThrottlingException", 400), TransientError, "Throttling"),
+    (client_error("LimitExceededException", 400), TransientError, "LimitExceeded"),
+    (client_error("InternalErrorException", 500), TransientError, "InternalError"),
+    (client_error("ServiceUnavailableException", 503), TransientError, "ServiceUnavailable"),
+    (client_error("Whatever", 502), TransientError, "Whatever"),
+    (client_error("SomethingNew", 409), InvalidRequestError, "HTTP 409"),
+    (EndpointConnectionError(endpoint_url="https://x"), TransientError, "could not complete"),
+    (ConnectionClosedError(endpoint_url="https://x"), TransientError, "closed"),
+    (ReadTimeoutError(endpoint_url="https://x"), TransientError, "Read timeout"),
+    (NoCredentialsError(), ConfigurationError, "standard chain"),
+    (ProfileNotFound(profile="nope"), ConfigurationError, "aws:profile"),
+    (ValueError("odd"), BulkPublishGateError, "ValueError: odd"),
+]
+
+
+@pytest.mark.parametrize(("error", "kind", "fragment"), CASES)
+def test_each_botocore_error_maps_to_one_of_ours(error, kind, fragment):
+    mapped = map_error(error, identity_pool_id=POOL, region="us-east-1", operation="Op")
+    assert type(mapped) is kind
+    assert mapped.retryable is (kind is TransientError)
+    assert fragment in str(mapped)
+
+
+@pytest.mark.parametrize("code", ["NotAuthorizedException", "ResourceNotFoundException"])
+def test_messages_name_the_pool_and_region(code):
+    mapped = map_error(
+        client_error(code, 400), identity_pool_id=POOL, region="eu-west-1", operation="Op"
+    )
+    assert POOL in str(mapped)
+    assert "eu-west-1" in str(mapped)
+    assert "said the service" in str(mapped)
+
+
+def test_our_own_errors_pass_through_unchanged():
+    error = PoolNotFoundError("x")
+    assert map_error(error, identity_pool_id=POOL, region="r", operation="Op") is error

@@ -1,0 +1,93 @@
+"""Progress lines (status changes and a throttled heartbeat) and the stack-config rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from components.cognito_sync import BulkPublishDetails
+from components.config import CONFIG_KEYS, default_parameter_name, parameter_name_problem
+from components.errors import TransientError
+from components.inputs import GateInputs
+from components.progress import ProgressReporter, format_duration, iso_utc
+from components.waiting import Progress
+
+POOL = "us-east-1:0f5b6a1e"
+STARTED = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+
+
+def step(elapsed: float, status: str | None = "IN_PROGRESS", error=None) -> Progress:
+    details = BulkPublishDetails(POOL, status, start_time=STARTED) if status else None
+    return Progress(elapsed, 1, details, error, next_delay=5)
+
+
+def test_lines_on_status_change_and_every_30_seconds_while_unchanged():
+    lines: list[str] = []
+    reporter = ProgressReporter(POOL, lines.append)
+    for elapsed in (0, 5, 10, 29, 30, 45, 59.9, 60):
+        reporter(step(elapsed))
+    reporter(step(61, error=TransientError("throttled")))
+    reporter(step(62, error=TransientError("throttled")))
+    reporter(step(63, status="NOT_STARTED"))
+    assert len(lines) == 5
+    assert lines[0] == (
+        f"bulk-publish-gate: {POOL}: IN_PROGRESS (waiting 0.0s, bulk publish started "
+        "2026-11-23T12:00:00Z); next read in 5.0s"
+    )
+    assert "waiting 30s" in lines[1]
+    assert "waiting 1m00s" in lines[2]
+    assert "read failed after 1m01s (throttled); retrying" in lines[3]
+    assert "NOT_STARTED" in lines[4]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0.25, "0.2s"), (9.96, "10.0s"), (12, "12s"), (75.2, "1m15s"), (3725, "1h02m05s")],
+)
+def test_durations_read_like_a_clock(seconds, text):
+    assert format_duration(seconds) == text
+
+
+def test_iso_utc_is_second_precision_with_z():
+    assert iso_utc(datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=UTC)) == "2026-01-02T03:04:05Z"
+    assert iso_utc(None) is None
+
+
+def test_default_parameter_name_drops_the_colon_and_is_valid():
+    name = default_parameter_name("us-east-1:0f5b6a1e-8a7b", "us-east-1")
+    assert name == "/bulk-publish-gate/us-east-1/0f5b6a1e-8a7b/completed-at"
+    assert parameter_name_problem(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "fragment"),
+    [
+        ("/a/us-east-1:abc", "only letters, digits and _.-/"),
+        ("has space", "only letters"),
+        ("a/b", "must start with /"),
+        ("/aws/thing", "must not start with aws or ssm"),
+        ("SSMthing", "must not start with aws or ssm"),
+        ("/" + "/".join("x" * 16), "15 levels"),
+        ("/" + "x" * 1011, "at most 1011"),
+    ],
+)
+def test_bad_parameter_names_are_refused_with_the_rule(name, fragment):
+    assert fragment in parameter_name_problem(name)
+
+
+def test_pulumi_yaml_declares_every_key_with_the_code_defaults():
+    project = yaml.safe_load((Path(__file__).parents[2] / "Pulumi.yaml").read_text())
+    declared = project["config"]
+    defaults = GateInputs(identity_pool_id="").as_props()
+    for prop, (key, _kind) in CONFIG_KEYS.items():
+        assert key in declared, key
+        if "default" in declared[key]:
+            assert str(declared[key]["default"]).lower() == str(
+                defaults[prop]
+            ).lower().removesuffix(".0")
+        else:
+            assert defaults[prop] in (None, ""), key
+    assert "completionParameterName" in declared
