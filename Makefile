@@ -1,0 +1,63 @@
+# bulk-publish-gate: one command per job. `make up` and `make test` are the quick start.
+PYTHON ?= python3
+VENV ?= venv
+PY := $(VENV)/bin/python
+
+.PHONY: up down demo test e2e lint format emulator bench lock clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+## The main job: the local stack through `pulumi up` (emulator + moto); offline demo without the CLI.
+up: $(VENV)/.installed
+	$(PY) -m harness.local up
+
+## Destroy the local stacks and stop the emulator and moto.
+down:
+	@if [ -x $(PY) ]; then $(PY) -m harness.local down; fi
+
+## The scenario without the Pulumi CLI: program under mocks + real provider server + emulator.
+demo: $(VENV)/.installed
+	$(PY) -m harness.demo
+
+## Every test that runs without the Pulumi CLI (the e2e ones run too where `pulumi` is on PATH).
+test: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+## Only the real-CLI tests (Automation API); skipped with a reason where `pulumi` is missing.
+e2e: $(VENV)/.installed
+	$(PY) -m pytest tests/e2e -rs
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+## The Cognito Sync emulator on its own, with the example seed.
+emulator: $(VENV)/.installed
+	$(PY) -m emulator --port 4599 --seed examples/emulator-seed.json
+
+## Benchmarks: figures printed, nothing asserted.
+bench: $(VENV)/.installed
+	$(PY) -m benchmarks
+
+## Re-pin the whole dependency tree after changing requirements*.txt.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	sed '/^-c /d' requirements.txt > .lock-venv/req.txt
+	sed -e '/^-r /d' requirements-dev.txt >> .lock-venv/req.txt
+	.lock-venv/bin/pip install --quiet -r .lock-venv/req.txt
+	{ head -2 constraints.txt; .lock-venv/bin/pip freeze; } > constraints.new && mv constraints.new constraints.txt
+	rm -rf .lock-venv
+
+clean: down
+	rm -rf $(VENV) .pulumi-state .local-run .pytest_cache .ruff_cache
