@@ -1,0 +1,149 @@
+"""Benchmarks (`make bench`): print figures, assert nothing.
+
+- the wait loop's own cost per read, on a fake clock (pure CPU);
+- the emulator under 64 concurrent boto3 clients polling GetBulkPublishDetails;
+- the gate through the SDK's provider server: cold start, Create latency, blob size, peak RSS.
+"""
+
+from __future__ import annotations
+
+import base64
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import boto3
+from botocore.config import Config
+
+from components.cognito_sync import BulkPublishDetails
+from components.provider import BulkPublishGateProvider
+from components.waiting import WaitPolicy, wait_for_bulk_publish
+from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator
+from harness.provider_server import PROVIDER_KEY, ProviderServer, provider_blob
+from harness.scenarios import pool, pool_id, provider_env
+
+
+def row(name: str, value: str) -> None:
+    print(f"  {name:<52} {value}", flush=True)
+
+
+def bench_wait_loop(reads: int = 200_000) -> None:
+    now = [0.0]
+    answers = [BulkPublishDetails("p", "IN_PROGRESS")] * (reads - 1) + [
+        BulkPublishDetails("p", "SUCCEEDED")
+    ]
+    iterator = iter(answers)
+    policy = WaitPolicy(timeout_seconds=10**9, poll_interval_seconds=1, max_poll_interval_seconds=1)
+    started = time.perf_counter()
+    result = wait_for_bulk_publish(
+        lambda: next(iterator),
+        policy,
+        clock=lambda: now[0],
+        sleep=lambda s: now.__setitem__(0, now[0] + s),
+        random=lambda: 0.5,
+    )
+    spent = time.perf_counter() - started
+    row("wait loop: reads on a fake clock", f"{result.reads}")
+    row("wait loop: cost per read", f"{spent / result.reads * 1e6:.2f} us")
+
+
+def bench_emulator(clients: int = 64, seconds: float = 3.0) -> None:
+    with Emulator() as emulator:
+        emulator.backend.put_pool(pool("succeeded"))
+        sessions = [boto3.session.Session() for _ in range(clients)]
+        made = [
+            session.client(
+                "cognito-sync",
+                region_name="us-east-1",
+                endpoint_url=emulator.url,
+                aws_access_key_id=DEFAULT_ACCESS_KEY_ID,
+                aws_secret_access_key=DEFAULT_SECRET_ACCESS_KEY,
+                config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+            )
+            for session in sessions
+        ]
+        latencies: list[float] = []
+        errors: list[Exception] = []
+        lock = threading.Lock()
+        deadline = time.monotonic() + seconds
+
+        def poll(client) -> None:
+            mine = []
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                try:
+                    client.get_bulk_publish_details(IdentityPoolId=pool_id("succeeded"))
+                except Exception as error:
+                    errors.append(error)
+                mine.append(time.perf_counter() - started)
+            with lock:
+                latencies.extend(mine)
+
+        threads = [threading.Thread(target=poll, args=(client,)) for client in made]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    ordered = sorted(latencies) or [0.0]
+    p50, p95 = statistics.median(ordered), ordered[int(len(ordered) * 0.95)]
+    row(f"emulator: {clients} clients for {seconds:g}s, requests", f"{len(latencies)}")
+    row("emulator: throughput", f"{len(latencies) / seconds:.0f} req/s")
+    row("emulator: latency p50 / p95", f"{p50 * 1e3:.1f} / {p95 * 1e3:.1f} ms")
+    row("emulator: errors", f"{len(errors)}")
+
+
+def bench_provider_server(creates: int = 20) -> None:
+    blob, secret = provider_blob(BulkPublishGateProvider())
+    row(
+        "provider blob: base64 bytes / pickled bytes",
+        f"{len(blob)} / {len(base64.b64decode(blob))}",
+    )
+    row("provider blob: secret", f"{secret}")
+    with Emulator() as emulator:
+        emulator.backend.put_pool(pool("succeeded"))
+        started = time.perf_counter()
+        with ProviderServer(env=provider_env(emulator.url)) as server:
+            server.configure({"aws:region": "us-east-1"})
+            row(
+                "provider server: cold start to ready",
+                f"{(time.perf_counter() - started) * 1e3:.0f} ms",
+            )
+            props = {"identity_pool_id": pool_id("succeeded"), PROVIDER_KEY: blob}
+            timings = []
+            for _ in range(creates):
+                started = time.perf_counter()
+                server.create(props)
+                timings.append(time.perf_counter() - started)
+            peak = _peak_rss_kib(server._process.pid)
+        row("provider server: first Create (SUCCEEDED pool)", f"{timings[0] * 1e3:.0f} ms")
+        row(
+            f"provider server: median of the next {creates - 1} Creates",
+            f"{statistics.median(timings[1:]) * 1e3:.0f} ms",
+        )
+    row("provider server: peak RSS (VmHWM)", f"{peak / 1024:.0f} MiB" if peak else "n/a")
+
+
+def _peak_rss_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def main() -> int:
+    print("bulk-publish-gate benchmarks (figures only)", flush=True)
+    bench_wait_loop()
+    bench_emulator()
+    bench_provider_server()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
