@@ -104,9 +104,12 @@ def down(destroy: bool = True) -> int:
                 str(config),
                 check=False,
             )
-    for pid in (services or {}).get("pids", []):
+    pids = (services or {}).get("pids", [])
+    for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
+    for pid in pids:
+        wait_gone(pid)
     SERVICES.unlink(missing_ok=True)
     if services:
         say("stopped the emulator and moto")
@@ -114,29 +117,39 @@ def down(destroy: bool = True) -> int:
 
 
 def start_services() -> dict:
+    """Both servers in their own sessions (Ctrl-C in this terminal leaves them be), logs in
+    .local-run/, so they outlive this command until `make down`."""
     RUN_DIR.mkdir(exist_ok=True)
-    logs = {name: (RUN_DIR / f"{name}.log").open("w") for name in ("emulator", "moto")}
-    emulator = subprocess.Popen(
-        [sys.executable, "-m", "emulator", "--port", "0", "--seed", "examples/local-seed.json"],
-        cwd=PROJECT_DIR,
-        stdout=subprocess.PIPE,
-        stderr=logs["emulator"],
-        text=True,
-    )
-    emulator_url = emulator.stdout.readline().strip()
-    port = free_port()
-    moto = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        cwd=PROJECT_DIR,
-        stdout=logs["moto"],
-        stderr=subprocess.STDOUT,
-    )
-    moto_url = f"http://127.0.0.1:{port}"
-    wait_for(moto_url + "/moto-api/", moto)
-    services = {"emulator": emulator_url, "moto": moto_url, "pids": [emulator.pid, moto.pid]}
+    commands = {
+        "emulator": [
+            sys.executable,
+            "-m",
+            "emulator",
+            "--seed",
+            "examples/local-seed.json",
+            "--port",
+        ],
+        "moto": [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p"],
+    }
+    urls, pids = {}, []
+    for name, command in commands.items():
+        port = free_port()
+        with (RUN_DIR / f"{name}.log").open("w") as log:
+            process = subprocess.Popen(  # noqa: S603 - our interpreter, our modules
+                [*command, str(port)],
+                cwd=PROJECT_DIR,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        urls[name] = f"http://127.0.0.1:{port}"
+        pids.append(process.pid)
+        health = "/_emulator/health" if name == "emulator" else "/moto-api/"
+        wait_for(urls[name] + health, process)
+    services = {**urls, "pids": pids}
     SERVICES.write_text(json.dumps(services))
-    say(f"Cognito Sync emulator at {emulator_url} (its demo pool publishes for a few seconds)")
-    say(f"moto (for the SSM parameters) at {moto_url}")
+    say(f"Cognito Sync emulator at {urls['emulator']} (its demo pool publishes for a few seconds)")
+    say(f"moto (for the SSM parameters) at {urls['moto']}")
     return services
 
 
@@ -187,6 +200,20 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"the server for {url} did not answer within {timeout:g}s")
+
+
+def wait_gone(pid: int, timeout: float = 10.0) -> None:
+    """Until the process has exited (reaped if it is our child), or the timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(pid, os.WNOHANG)[0] == pid:
+                return
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
 
 
 def main(argv: list[str]) -> int:

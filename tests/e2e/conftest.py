@@ -53,8 +53,8 @@ def moto_server():
 @pytest.fixture
 def moto_url(moto_server):
     """moto's state is process-wide: each test starts from an empty one."""
-    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")  # noqa: S310
-    with urllib.request.urlopen(request, timeout=10):  # noqa: S310 - loopback
+    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=10):
         pass
     return moto_server
 
