@@ -1,0 +1,129 @@
+"""Wire format only: the REST-JSON requests and responses of Cognito Sync, and JSON helpers."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from emulator.errors import ERROR_TYPE_NAMESPACE, SerializationException, ServiceError
+from emulator.models import Backend
+from emulator.shapes import BulkPublishDetails, PoolConfiguration
+
+_SET_CONFIGURATION_MEMBERS = ("PushSync", "CognitoStreams")
+
+
+@dataclass(frozen=True)
+class Response:
+    """An HTTP response ready to send (Content-Length is added by the server)."""
+
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    error_code: str | None = None
+    """The service error code, for the request log (not sent as such)."""
+
+
+def json_response(status: int, payload: Any, headers: tuple[tuple[str, str], ...] = ()) -> Response:
+    """A JSON response with the given status."""
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    return Response(status, (("Content-Type", "application/json"), *headers), body)
+
+
+def success(payload: dict[str, Any]) -> Response:
+    """A 200 service response."""
+    return json_response(200, payload, (("x-amzn-RequestId", str(uuid.uuid4())),))
+
+
+def service_error(error: ServiceError) -> Response:
+    """A service error: the model's status, `x-amzn-ErrorType` and `{"message": ...}`."""
+    headers = (
+        ("x-amzn-ErrorType", f"{error.code}:{ERROR_TYPE_NAMESPACE}"),
+        ("x-amzn-RequestId", str(uuid.uuid4())),
+    )
+    response = json_response(error.status, {"message": error.message}, headers)
+    return replace(response, error_code=error.code)
+
+
+def read_json_object(body: bytes, what: str = "Request body") -> dict[str, Any]:
+    """Decode a JSON object body (empty means `{}`), or raise SerializationException."""
+    if not body.strip():
+        return {}
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise SerializationException(f"{what} is not valid JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise SerializationException(f"{what} must be a JSON object")
+    return document
+
+
+def details_to_wire(details: BulkPublishDetails) -> dict[str, Any]:
+    """GetBulkPublishDetails output; absent members omitted, times as epoch numbers."""
+    out: dict[str, Any] = {
+        "IdentityPoolId": details.identity_pool_id,
+        "BulkPublishStatus": details.status,
+    }
+    if details.start_time is not None:
+        out["BulkPublishStartTime"] = _epoch(details.start_time)
+    if details.complete_time is not None:
+        out["BulkPublishCompleteTime"] = _epoch(details.complete_time)
+    if details.failure_message is not None:
+        out["FailureMessage"] = details.failure_message
+    return out
+
+
+def configuration_to_wire(configuration: PoolConfiguration) -> dict[str, Any]:
+    """Get/SetIdentityPoolConfiguration output; absent members omitted."""
+    out: dict[str, Any] = {"IdentityPoolId": configuration.identity_pool_id}
+    if configuration.push_sync is not None:
+        out["PushSync"] = configuration.push_sync.to_dict()
+    if configuration.cognito_streams is not None:
+        out["CognitoStreams"] = configuration.cognito_streams.to_dict()
+    return out
+
+
+class CognitoSyncResponse:
+    """Turns a routed request into a backend call and its result into the wire format."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self._handlers: dict[str, Callable[[str, bytes], dict[str, Any]]] = {
+            "GetBulkPublishDetails": self.get_bulk_publish_details,
+            "BulkPublish": self.bulk_publish,
+            "GetIdentityPoolConfiguration": self.get_identity_pool_configuration,
+            "SetIdentityPoolConfiguration": self.set_identity_pool_configuration,
+        }
+
+    def dispatch(self, operation: str, pool_id: str, body: bytes) -> Response:
+        """Serve one operation; raises ServiceError for the caller to render."""
+        return success(self._handlers[operation](pool_id, body))
+
+    def get_bulk_publish_details(self, pool_id: str, body: bytes) -> dict[str, Any]:
+        return details_to_wire(self.backend.get_bulk_publish_details(pool_id))
+
+    def bulk_publish(self, pool_id: str, body: bytes) -> dict[str, Any]:
+        return {"IdentityPoolId": self.backend.bulk_publish(pool_id)}
+
+    def get_identity_pool_configuration(self, pool_id: str, body: bytes) -> dict[str, Any]:
+        return configuration_to_wire(self.backend.get_configuration(pool_id))
+
+    def set_identity_pool_configuration(self, pool_id: str, body: bytes) -> dict[str, Any]:
+        document = read_json_object(body)
+        for key in document:
+            if key not in _SET_CONFIGURATION_MEMBERS:
+                raise SerializationException(
+                    f"Unknown member {key!r} in the request body (allowed: PushSync, "
+                    "CognitoStreams)"
+                )
+        configuration = self.backend.set_configuration(
+            pool_id, document.get("PushSync"), document.get("CognitoStreams")
+        )
+        return configuration_to_wire(configuration)
+
+
+def _epoch(seconds: float) -> float | int:
+    rounded = round(seconds, 3)
+    return int(rounded) if rounded.is_integer() else rounded
