@@ -7,6 +7,7 @@ from typing import TypeVar
 
 import pulumi
 
+from .inputs import MODES
 from .resource import BulkPublishGateArgs, BulkPublishGateResource
 from .stack_outputs import STACK_OUTPUTS
 
@@ -28,8 +29,8 @@ class BulkPublishGate(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("bulk-publish-gate:index:BulkPublishGate", name, None, opts)
-        if args.mode not in ("gate", "observe"):
-            raise pulumi.RunError(f"BulkPublishGate {name}: mode must be gate or observe")
+        if args.mode not in MODES:
+            raise pulumi.RunError(f"BulkPublishGate {name}: mode must be one of {', '.join(MODES)}")
         self.mode = args.mode
         self.resource = BulkPublishGateResource(name, args, pulumi.ResourceOptions(parent=self))
         self.identity_pool_id = self.resource.identity_pool_id

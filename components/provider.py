@@ -74,6 +74,7 @@ class BulkPublishGateProvider(ResourceProvider):
         once = GateInputs(**{**inputs.as_props(), "timeout_seconds": 0, "wait_for_start": False})
         with _reported():
             observation = gate.observe(once, self._aws())
+        # The outputs of the one-shot read, with the resource's own inputs (not `once`'s) kept.
         return ReadResult(id_, {**gate.outputs(observation), **inputs.as_props()})
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
