@@ -16,7 +16,7 @@ from .errors import (
 )
 from .provider import BulkPublishGateProvider
 from .resource import BulkPublishGateArgs, BulkPublishGateResource
-from .stack_outputs import STACK_OUTPUTS, BulkPublishStatusReference, producer_stack_name
+from .stack_outputs import STACK_OUTPUTS, BulkPublishStatusReference
 
 __all__ = [
     "STACK_OUTPUTS",
@@ -33,6 +33,5 @@ __all__ = [
     "PoolNotFoundError",
     "StackSettings",
     "TransientError",
-    "producer_stack_name",
     "read_stack_config",
 ]

@@ -23,11 +23,6 @@ STACK_OUTPUTS: dict[str, str] = {
 STATUSES = ("NOT_STARTED", "IN_PROGRESS", "FAILED", "SUCCEEDED")
 
 
-def producer_stack_name(stack: str, project: str = "bulk-publish-gate") -> str:
-    """The StackReference name of a producer stack on a self-managed (file/S3) backend."""
-    return stack if "/" in stack else f"organization/{project}/{stack}"
-
-
 class BulkPublishStatusReference:
     """A producer stack's bulk-publish outputs, read through a StackReference.
 

@@ -65,18 +65,7 @@ def up() -> int:
             "--secrets-provider",
             "passphrase",
         )
-        config = run_config(project_dir, services["moto"])
-        code = pulumi(
-            env,
-            project_dir,
-            "up",
-            "--yes",
-            "--stack",
-            STACK,
-            "--config-file",
-            str(config),
-            check=False,
-        )
+        code = on_stack(env, project_dir, services["moto"], "up")
         if code != 0:
             say(f"pulumi up failed for the {name} (exit {code}); `make down` stops the servers")
             return code
@@ -92,18 +81,7 @@ def down(destroy: bool = True) -> int:
     if destroy and services and shutil.which("pulumi") and STATE_DIR.exists():
         env = cli_env(services)
         for project_dir in (CONSUMER_DIR, PROJECT_DIR):
-            config = run_config(project_dir, services["moto"])
-            pulumi(
-                env,
-                project_dir,
-                "destroy",
-                "--yes",
-                "--stack",
-                STACK,
-                "--config-file",
-                str(config),
-                check=False,
-            )
+            on_stack(env, project_dir, services["moto"], "destroy")
     pids = (services or {}).get("pids", [])
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
@@ -151,6 +129,13 @@ def start_services() -> dict:
     say(f"Cognito Sync emulator at {urls['emulator']} (its demo pool publishes for a few seconds)")
     say(f"moto (for the SSM parameters) at {urls['moto']}")
     return services
+
+
+def on_stack(env: dict[str, str], project_dir: Path, moto_url: str, verb: str) -> int:
+    """`pulumi <verb> --yes` on the local stack, with its config pointed at moto."""
+    config = run_config(project_dir, moto_url)
+    args = (verb, "--yes", "--stack", STACK, "--config-file", str(config))
+    return pulumi(env, project_dir, *args, check=False)
 
 
 def run_config(project_dir: Path, moto_url: str) -> Path:
