@@ -1,7 +1,8 @@
 """bulk-publish-gate: waits on a Cognito Sync bulk publish, exports its status, and deploys an
-SSM parameter holding the completion time only once the bulk publish has SUCCEEDED."""
+SSM parameter holding the completion time only once the bulk publish has SUCCEEDED.
 
-import pulumi_aws as aws
+With `bulk-publish-gate:publishCompletionParameter: false` the stack is status-only: it
+creates no AWS resource and needs no pulumi-aws plugin, and only exports the status."""
 
 from components import BulkPublishGate, read_stack_config
 
@@ -9,8 +10,11 @@ settings = read_stack_config()
 gate = BulkPublishGate("bulk-publish", settings.gate)
 gate.export()
 
-gate.when_open(
-    lambda opts: aws.ssm.Parameter(
+
+def completion_parameter(opts):
+    import pulumi_aws as aws  # only here: a status-only stack never loads the AWS provider
+
+    return aws.ssm.Parameter(
         "completed-at",
         name=settings.completion_parameter_name,
         type="String",
@@ -20,4 +24,7 @@ gate.when_open(
         ),
         opts=opts,
     )
-)
+
+
+if settings.publish_completion_parameter:
+    gate.when_open(completion_parameter)

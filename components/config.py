@@ -25,6 +25,7 @@ CONFIG_KEYS: dict[str, tuple[str, type]] = {
 """Gate input -> (config key without namespace, type)."""
 
 PARAMETER_NAME_KEY = "completionParameterName"
+PUBLISH_PARAMETER_KEY = "publishCompletionParameter"
 SSM_NAME_PATTERN = re.compile(r"[A-Za-z0-9_.\-/]+")
 SSM_NAME_MAX_LENGTH = 1011
 
@@ -34,7 +35,11 @@ class StackSettings:
     """What `__main__.py` needs: the gate's arguments and the downstream parameter's name."""
 
     gate: BulkPublishGateArgs
+    """The gate's arguments, every one checked."""
     completion_parameter_name: str
+    """The SSM parameter `__main__.py` creates once the gate opens."""
+    publish_completion_parameter: bool = True
+    """False: a status-only stack, with no AWS resource (it only exports the status)."""
 
 
 def read_stack_config(
@@ -62,9 +67,16 @@ def read_stack_config(
         name = default_parameter_name(inputs.identity_pool_id, region)
     if name is not None and (reason := parameter_name_problem(name)):
         problems.append(f"{namespace}:{PARAMETER_NAME_KEY} {reason}")
+    publish = True
+    raw_publish = config.get(PUBLISH_PARAMETER_KEY)
+    if raw_publish is not None:
+        try:
+            publish = _convert(raw_publish, bool)
+        except ValueError as error:
+            problems.append(f"{namespace}:{PUBLISH_PARAMETER_KEY} {error}")
     if problems or inputs is None:
         raise pulumi.RunError("invalid stack configuration:\n  - " + "\n  - ".join(problems))
-    return StackSettings(BulkPublishGateArgs(**inputs.as_props()), name)
+    return StackSettings(BulkPublishGateArgs(**inputs.as_props()), name, publish)
 
 
 def default_parameter_name(identity_pool_id: str, region: str) -> str:

@@ -141,3 +141,17 @@ def test_the_consumer_fails_clearly_when_the_output_is_missing(emulator):
     result = consumer(emulator, {"identityPoolId": pool_id("succeeded")})
     assert result.error.type == "RunError"
     assert "has no output 'bulkPublishStatus'" in str(result.error)
+
+
+def test_a_status_only_stack_exports_the_status_and_registers_no_aws_resource(run):
+    result = run("publishing", **{"bulk-publish-gate:publishCompletionParameter": "false"})
+    assert result.error is None
+    assert result.outputs["gateOpen"] is True
+    assert [t for t in types(result, "register") if t.startswith("aws:")] == []
+
+
+def test_publish_completion_parameter_must_be_a_bool(emulator, run):
+    result = run("succeeded", **{"bulk-publish-gate:publishCompletionParameter": "maybe"})
+    assert result.error.type == "RunError"
+    assert "bulk-publish-gate:publishCompletionParameter must be true or false" in str(result.error)
+    assert sum(emulator.backend.calls().values()) == 0
