@@ -13,6 +13,7 @@ import botocore.session
 from botocore.config import Config
 
 from .errors import map_error
+from .verdict import clean_text, conform
 
 COGNITO_SYNC_REGIONS = frozenset(
     {
@@ -71,7 +72,7 @@ class BulkPublishDetails:
     complete_time: datetime | None = None
     """When it completed, in UTC; set when SUCCEEDED."""
     failure_message: str | None = None
-    """Why it failed; set when FAILED."""
+    """Why it failed; set only when FAILED, cleaned and cut to SERVICE_TEXT_LIMIT characters."""
 
 
 def region_of_pool(identity_pool_id: str) -> str:
@@ -128,18 +129,24 @@ class CognitoSync:
         try:
             answer = self._client.get_bulk_publish_details(IdentityPoolId=identity_pool_id)
         except Exception as error:
+            _clean_service_message(error)
             raise map_error(
                 error,
                 identity_pool_id=identity_pool_id,
                 region=self.settings.region,
                 operation="GetBulkPublishDetails",
             ) from error
+        where = f"identity pool {identity_pool_id} in {self.settings.region}"
+        status, failure_message = conform(
+            answer.get("BulkPublishStatus"), answer.get("FailureMessage"), where
+        )
+        # The outputs name the pool that was asked about; the answer's IdentityPoolId is ignored.
         return BulkPublishDetails(
-            identity_pool_id=answer.get("IdentityPoolId", identity_pool_id),
-            status=answer.get("BulkPublishStatus", "NOT_STARTED"),
+            identity_pool_id=identity_pool_id,
+            status=status,
             start_time=_utc(answer.get("BulkPublishStartTime")),
             complete_time=_utc(answer.get("BulkPublishCompleteTime")),
-            failure_message=answer.get("FailureMessage") or None,
+            failure_message=failure_message,
         )
 
     def close(self) -> None:
@@ -164,6 +171,14 @@ def _client_config(settings: ClientSettings, core: botocore.session.Session) -> 
         retries={"mode": mode, "total_max_attempts": int(attempts or DEFAULT_MAX_ATTEMPTS)},
         user_agent_extra="bulk-publish-gate",
     )
+
+
+def _clean_service_message(error: Exception) -> None:
+    """Clean and bound the service's own error message before it reaches any of our messages."""
+    info = getattr(error, "response", None)
+    info = info.get("Error") if isinstance(info, dict) else None
+    if isinstance(info, dict) and info.get("Message") is not None:
+        info["Message"] = clean_text(info["Message"])
 
 
 def _utc(value: datetime | None) -> datetime | None:

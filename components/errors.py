@@ -138,3 +138,16 @@ def _from_client_error(error: ClientError, *, where: str, operation: str) -> Bul
     return InvalidRequestError(
         f"Cognito Sync answered {operation} on {where} with HTTP {status} ({said})"
     )
+
+
+class UnexpectedAnswerError(BulkPublishGateError):
+    """Cognito Sync answered with something outside the output contract (an unknown, missing or
+    non-string status): not retried, and never exported."""
+
+
+class ReadTimedOutError(TransientError):
+    """A read did not finish within the wait's deadline plus its margin, and was abandoned."""
+
+
+class ReadsFailedError(TransientError):
+    """The wait ended on failed reads, so there is no fresh status to export or judge."""

@@ -1,4 +1,5 @@
-"""One gate run: read and wait, turn the result into plain outputs, and judge it."""
+"""One gate run: read and wait, turn the result into plain outputs, and judge it (through the
+verdict module)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .cognito_sync import (
@@ -17,9 +18,11 @@ from .cognito_sync import (
     region_of_pool,
     region_problem,
 )
+from .errors import GateClosedError, ReadsFailedError
 from .inputs import GateInputs, Problem
 from .progress import ProgressReporter, format_duration, iso_utc
-from .waiting import WaitPolicy, WaitResult, wait_for_bulk_publish
+from .verdict import Seen, Verdict, judge
+from .waiting import Pending, Reader, WaitPolicy, WaitResult, in_thread, wait_for_bulk_publish
 
 OUTPUT_KEYS = (
     "identity_pool_id",
@@ -73,7 +76,7 @@ class Observation:
     inputs: GateInputs
     result: WaitResult
     checked_at: datetime
-    """Wall-clock time of the last read, in UTC."""
+    """Wall-clock time (UTC) of the read whose answer `details` holds, not the end of the wait."""
     region: str
     """The region that was called."""
 
@@ -95,8 +98,12 @@ def observe(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     write: Callable[[str], None] | None = None,
+    start: Callable[[Reader], Pending] = in_thread,
 ) -> Observation:
-    """Read the pool and wait while the policy says so; API errors propagate as our errors."""
+    """Read the pool and wait while the policy says so; API errors propagate as our errors.
+
+    Each read runs on a worker thread (`start`), so the wait bounds its wall time.
+    """
     settings = client_settings(inputs, aws)
     policy = WaitPolicy(
         timeout_seconds=inputs.timeout_seconds,
@@ -105,6 +112,8 @@ def observe(
         wait_for_start=inputs.wait_for_start,
     )
     reporter = ProgressReporter(inputs.identity_pool_id, write)
+    pool = inputs.identity_pool_id
+    label = f"GetBulkPublishDetails for identity pool {pool} in {settings.region}"
     with client_factory(settings) as client:
         result = wait_for_bulk_publish(
             lambda: client.get_bulk_publish_details(inputs.identity_pool_id),
@@ -112,9 +121,13 @@ def observe(
             clock=clock,
             sleep=sleep,
             on_progress=reporter,
+            start=start,
+            label=label,
         )
-    reporter.write(_summary(inputs, result))
-    return Observation(inputs, result, now(), settings.region)
+    checked_at = now() - timedelta(seconds=max(result.elapsed - result.read_at, 0.0))
+    observation = Observation(inputs, result, checked_at, settings.region)
+    reporter.write(_summary(observation))
+    return observation
 
 
 def outputs(observation: Observation) -> dict[str, Any]:
@@ -125,50 +138,61 @@ def outputs(observation: Observation) -> dict[str, Any]:
         "bulk_publish_status": details.status,
         "bulk_publish_start_time": iso_utc(details.start_time),
         "bulk_publish_complete_time": iso_utc(details.complete_time),
-        "failure_message": details.failure_message,
+        "failure_message": details.failure_message if details.status == "FAILED" else None,
         "gate_open": observation.gate_open,
         "checked_at": iso_utc(observation.checked_at),
     }
     return {**observation.inputs.as_props(), **computed}
 
 
+def seen(observation: Observation) -> Seen:
+    """The observation as the verdict reads it."""
+    details, result = observation.details, observation.result
+    return Seen(
+        identity_pool_id=observation.inputs.identity_pool_id,
+        region=observation.region,
+        status=details.status,
+        start_time=details.start_time,
+        failure_message=details.failure_message,
+        timed_out=result.timed_out,
+        elapsed=result.elapsed,
+        timeout_seconds=observation.inputs.timeout_seconds,
+        reads=result.reads,
+        failed_reads=result.failed_reads,
+        trailing_failures=result.trailing_failures,
+        last_error=result.last_error,
+        stale_seconds=max(result.elapsed - result.read_at, 0.0),
+    )
+
+
+def verdict(observation: Observation) -> Verdict:
+    """Open or closed, why, and whether the status may be exported."""
+    return judge(seen(observation))
+
+
 def closed_reason(observation: Observation) -> str | None:
     """Why the gate stays closed, with what to do next; None when it is open."""
-    if observation.gate_open:
-        return None
-    details, result = observation.details, observation.result
-    pool, region = observation.inputs.identity_pool_id, observation.region
-    head = f"bulk publish of identity pool {pool} ({region})"
-    waited = format_duration(result.elapsed)
-    started = iso_utc(details.start_time)
-    since = f", started {started}" if started else ""
-    start_cmd = f"aws cognito-sync bulk-publish --identity-pool-id {pool} --region {region}"
-    held = "The gate is closed: resources that depend on it were not deployed."
-    if result.timed_out:
-        return (
-            f"{head} is still {details.status} after {waited}{since} "
-            f"(timeoutSeconds={observation.inputs.timeout_seconds}). {held} Run `pulumi up` "
-            "again to keep waiting, or raise bulk-publish-gate:timeoutSeconds."
-        )
-    if details.status == "FAILED":
-        return (
-            f"{head} FAILED{since}: {details.failure_message or 'no failure message'}. {held} "
-            f"Fix the cause, start a new bulk publish (`{start_cmd}`), then run `pulumi up` again."
-        )
-    if details.status == "NOT_STARTED":
-        return (
-            f"no bulk publish has been started for identity pool {pool} ({region}). {held} "
-            f"Start one (`{start_cmd}`) and run `pulumi up` again, or set "
-            "bulk-publish-gate:waitForStart to wait for one."
-        )
-    return f"{head} reports status {details.status!r}; the gate opens only on SUCCEEDED. {held}"
+    return verdict(observation).message
 
 
-def _summary(inputs: GateInputs, result: WaitResult) -> str:
-    details = result.details
-    verdict = "gate open" if details.status == "SUCCEEDED" else "gate closed"
+def enforce(observation: Observation) -> None:
+    """Raise what the run must fail with: no fresh status (either mode), or a closed gate."""
+    judged = verdict(observation)
+    if not judged.exportable:
+        raise ReadsFailedError(judged.message)
+    if not judged.open and observation.inputs.mode == "gate":
+        raise GateClosedError(judged.message)
+
+
+def _summary(observation: Observation) -> str:
+    details, result, judged = observation.details, observation.result, verdict(observation)
+    if not judged.exportable:
+        outcome = "no fresh status"
+    else:
+        outcome = "gate open" if judged.open else "gate closed"
     late = " (timed out)" if result.timed_out else ""
+    failed = f" ({judged.note})" if judged.note else ""
     return (
-        f"bulk-publish-gate: {inputs.identity_pool_id}: {details.status}{late} after "
-        f"{format_duration(result.elapsed)} and {result.reads} read(s): {verdict}"
+        f"bulk-publish-gate: {observation.inputs.identity_pool_id}: {details.status}{late} after "
+        f"{format_duration(result.elapsed)} and {result.reads} read(s){failed}: {outcome}"
     )

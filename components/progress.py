@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from .waiting import Progress
+if TYPE_CHECKING:
+    from .waiting import Progress
 
 HEARTBEAT_SECONDS = 30.0
 """While nothing changes, a line at most this often."""
@@ -32,7 +34,11 @@ def iso_utc(moment: datetime | None) -> str | None:
 
 
 class ProgressReporter:
-    """Turns wait steps into lines; throttled by the wait's own elapsed time, so it is pure."""
+    """Turns wait steps into lines; throttled by the wait's own elapsed time, so it is pure.
+
+    Each call returns the seconds until the next heartbeat is due, so the wait calls again by
+    then, even while it sleeps or a read is in flight: no gap between lines exceeds it.
+    """
 
     def __init__(
         self,
@@ -46,19 +52,25 @@ class ProgressReporter:
         self._last_key: str | None = None
         self._last_at: float | None = None
 
-    def __call__(self, step: Progress) -> None:
+    def __call__(self, step: Progress) -> float:
         key = _key(step)
         due = self._last_at is None or step.elapsed - self._last_at >= self.heartbeat_seconds
-        if key == self._last_key and not due:
-            return
-        self._last_key, self._last_at = key, step.elapsed
-        self.write(self.line(step))
+        if key != self._last_key or due:
+            self._last_key, self._last_at = key, step.elapsed
+            self.write(self.line(step))
+        return self.heartbeat_seconds - (step.elapsed - self._last_at)
 
     def line(self, step: Progress) -> str:
         """One line: the pool, what is happening, for how long, and when the next read is."""
         head = f"bulk-publish-gate: {self.identity_pool_id}"
         waited = format_duration(step.elapsed)
         after = f"next read in {format_duration(step.next_delay)}"
+        if step.in_flight is not None:
+            status = step.details.status if step.details else "no answer yet"
+            return (
+                f"{head}: still waiting for an answer after {format_duration(step.in_flight)} "
+                f"(waiting {waited}; last status: {status})"
+            )
         if step.error is not None:
             return f"{head}: read failed after {waited} ({step.error}); retrying, {after}"
         details = step.details
@@ -69,6 +81,8 @@ class ProgressReporter:
 
 
 def _key(step: Progress) -> str:
+    if step.in_flight is not None:
+        return "in-flight"
     if step.error is not None:
         return f"error:{type(step.error).__name__}"
     return f"status:{step.details.status if step.details else None}"

@@ -25,8 +25,9 @@ from pulumi.dynamic import (
 from pulumi.runtime.rpc import UNKNOWN
 
 from . import gate
-from .errors import BulkPublishGateError, GateClosedError
+from .errors import BulkPublishGateError
 from .inputs import GateInputs, validate
+from .verdict import bounded_message
 
 
 class BulkPublishGateProvider(ResourceProvider):
@@ -81,12 +82,10 @@ class BulkPublishGateProvider(ResourceProvider):
         """Nothing to tear down: a gate owns no cloud resource, so no API call."""
 
     def _run(self, props: dict[str, Any]) -> dict[str, Any]:
-        inputs = _inputs(props)
         with _reported():
+            inputs = _inputs(props)
             observation = gate.observe(inputs, self._aws())
-            reason = gate.closed_reason(observation)
-            if reason and inputs.mode == "gate":
-                raise GateClosedError(reason)
+            gate.enforce(observation)
         return gate.outputs(observation)
 
     def _aws(self) -> gate.AwsDefaults:
@@ -107,10 +106,14 @@ def _reported() -> Iterator[None]:
     """Say our errors in one plain line on stderr, then re-raise them with a short traceback.
 
     The SDK's provider server sends the engine the whole traceback of what we raise; the line
-    printed first is the one to read, and cutting the botocore chain keeps the rest short.
+    printed first is the one to read, and cutting the botocore chain keeps the rest short. The
+    message is cut in the middle to ERROR_WIRE_LIMIT bytes (pool first, advice last), so that it
+    always fits gRPC's metadata limit.
     """
     try:
         yield
     except BulkPublishGateError as error:
-        print(f"bulk-publish-gate: error: {error}", file=sys.stderr, flush=True)
+        message = bounded_message(str(error))
+        error.args = (message,)
+        print(f"bulk-publish-gate: error: {message}", file=sys.stderr, flush=True)
         raise error.with_traceback(None) from None

@@ -1,39 +1,33 @@
 """The wait: read until the bulk publish settles, with jittered backoff and a hard deadline.
 
-Pure logic: the clock, the sleep and the randomness are injected, so tests run it instantly.
+Pure logic: the clock, the sleep, the randomness and the way a read is run are injected, so
+tests run it instantly. The real runner (`in_thread`) runs each read on a worker thread so the
+wait can bound its WALL time: a read still running at the deadline plus `read_margin_seconds`
+is abandoned (its thread left to finish on its own) and counts as a failed, timed-out read.
 """
 
 from __future__ import annotations
 
+import math
 import random as _random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from .errors import BulkPublishGateError, TransientError
+from .errors import BulkPublishGateError, ReadsFailedError, ReadTimedOutError
+from .progress import format_duration
+from .verdict import Action, action, describe
 
 if TYPE_CHECKING:
     from .cognito_sync import BulkPublishDetails
 
-
-class Action(Enum):
-    """What a status means for the wait."""
-
-    STOP = "stop"
-    """The status is settled: stop reading."""
-    WAIT = "wait"
-    """The status may still change: read again after a delay."""
-
-
-STATUS_TABLE: dict[str, Action] = {
-    "SUCCEEDED": Action.STOP,
-    "FAILED": Action.STOP,
-    "IN_PROGRESS": Action.WAIT,
-    "NOT_STARTED": Action.STOP,
-}
-"""Each status and what the wait does on it; a status not listed stops the wait."""
+READ_MARGIN_SECONDS = 5.0
+"""How long past the deadline the last read may run before it is abandoned."""
+MAX_GROWTH_STEPS = 10
+"""The backoff reaches its cap after at most this many reads, whatever the first interval."""
+_MIN_TICK = 0.001
 
 
 @dataclass(frozen=True)
@@ -48,6 +42,8 @@ class WaitPolicy:
     """The cap of the delay."""
     wait_for_start: bool = False
     """Treat NOT_STARTED like IN_PROGRESS (someone else is about to start a bulk publish)."""
+    read_margin_seconds: float = READ_MARGIN_SECONDS
+    """A read may run until the deadline plus this; the wait's wall time is bounded by both."""
 
     def __post_init__(self) -> None:
         if self.timeout_seconds < 0:
@@ -56,17 +52,21 @@ class WaitPolicy:
             raise ValueError("poll_interval_seconds must be more than 0")
         if self.max_poll_interval_seconds < self.poll_interval_seconds:
             raise ValueError("max_poll_interval_seconds must be at least poll_interval_seconds")
+        if self.read_margin_seconds < 0:
+            raise ValueError("read_margin_seconds must be 0 or more")
 
     def action(self, status: str) -> Action:
         """What the wait does on this status."""
-        if status == "NOT_STARTED" and self.wait_for_start:
-            return Action.WAIT
-        return STATUS_TABLE.get(status, Action.STOP)
+        return action(status, self.wait_for_start)
 
 
 @dataclass(frozen=True)
 class Backoff:
-    """Exponential delays with "equal jitter": each delay lies in [base/2, base]."""
+    """Growing delays with "equal jitter": each delay lies in [base/2, base].
+
+    The base doubles after each read; when doubling would need more than MAX_GROWTH_STEPS reads
+    to reach the cap (a tiny first interval), it grows by the factor that reaches it in that many.
+    """
 
     initial: float
     cap: float
@@ -74,8 +74,20 @@ class Backoff:
 
     def delay(self, attempt: int) -> float:
         """The delay after the `attempt`-th read (0-based)."""
-        base = min(self.cap, self.initial * 2 ** min(attempt, 32))
+        base = self.base(attempt)
         return base / 2 + self.random() * base / 2
+
+    def base(self, attempt: int) -> float:
+        """The un-jittered delay after the `attempt`-th read."""
+        if self.initial >= self.cap or attempt <= 0:
+            return min(self.initial, self.cap)
+        span = math.log(self.cap) - math.log(self.initial)
+        doublings = math.ceil(span / math.log(2))
+        if doublings <= MAX_GROWTH_STEPS:
+            return min(self.cap, math.ldexp(self.initial, min(attempt, doublings)))
+        if attempt >= MAX_GROWTH_STEPS:
+            return self.cap
+        return min(self.cap, math.exp(math.log(self.initial) + attempt * span / MAX_GROWTH_STEPS))
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,10 @@ class Progress:
     """The transient error of this step, if the read failed."""
     next_delay: float
     """Seconds until the next read."""
+    failed_reads: int = 0
+    """Failed reads so far."""
+    in_flight: float | None = None
+    """While a read is still running: for how many seconds."""
 
 
 @dataclass(frozen=True)
@@ -101,54 +117,183 @@ class WaitResult:
     details: BulkPublishDetails
     """The last successful read."""
     timed_out: bool
-    """True when the deadline came while the status still said to wait."""
+    """True when the deadline came while the status still said to wait (or reads failed)."""
     elapsed: float
     """Seconds the wait took."""
     reads: int
     """Successful reads made."""
+    failed_reads: int = 0
+    """Reads that failed, retried or not."""
+    trailing_failures: int = 0
+    """Failed reads after the last successful one: more than 0 means `details` is stale."""
+    last_error: BulkPublishGateError | None = None
+    """The last failure, if any."""
+    read_at: float = 0.0
+    """Seconds after the start when the answer in `details` arrived."""
+
+
+class Pending(Protocol):
+    """A read that was started."""
+
+    def wait(self, seconds: float) -> bool:
+        """Block up to `seconds`; True once the read has finished."""
+
+    def result(self) -> BulkPublishDetails:
+        """The answer, or raise what the read raised; only after `wait` said True."""
+
+
+Reader = Callable[[], "BulkPublishDetails"]
+
+
+class _OnThread:
+    def __init__(self, read: Reader) -> None:
+        self._done = threading.Event()
+        self._value: BulkPublishDetails | None = None
+        self._error: BaseException | None = None
+        name = "bulk-publish-gate-read"
+        threading.Thread(target=self._run, args=(read,), name=name, daemon=True).start()
+
+    def _run(self, read: Reader) -> None:
+        try:
+            self._value = read()
+        except BaseException as error:
+            self._error = error
+        finally:
+            self._done.set()
+
+    def wait(self, seconds: float) -> bool:
+        return self._done.wait(max(seconds, 0.0))
+
+    def result(self) -> BulkPublishDetails:
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def in_thread(read: Reader) -> Pending:
+    """Run `read` on a daemon thread, so that the wait can stop waiting for it."""
+    return _OnThread(read)
 
 
 def wait_for_bulk_publish(
-    read: Callable[[], BulkPublishDetails],
+    read: Reader,
     policy: WaitPolicy,
     *,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     random: Callable[[], float] = _random.random,
-    on_progress: Callable[[Progress], None] | None = None,
+    on_progress: Callable[[Progress], float | None] | None = None,
+    start: Callable[[Reader], Pending] = in_thread,
+    label: str = "GetBulkPublishDetails",
 ) -> WaitResult:
     """Read until the status settles or the deadline passes; the only loop here that sleeps.
 
-    Non-retryable errors propagate at once. Transient ones are retried inside the deadline;
-    if no read ever succeeded, the last one propagates. No sleep crosses the deadline, so the
-    wait overruns it by at most the duration of one read.
+    Non-retryable errors propagate at once. Transient ones are retried inside the deadline; if
+    no read ever succeeded, a ReadsFailedError says how many failed and the last error. No
+    sleep crosses the deadline and no read outlives deadline + read_margin_seconds, so that is
+    the bound on the wall time. `on_progress` may return the seconds until it wants to be
+    called again: the wait then calls it while it sleeps or a read is in flight.
     """
-    backoff = Backoff(policy.poll_interval_seconds, policy.max_poll_interval_seconds, random)
-    start = clock()
-    deadline = start + policy.timeout_seconds
-    last: BulkPublishDetails | None = None
-    reads = attempt = 0
-    while True:
-        error: BulkPublishGateError | None = None
+    return _Wait(read, policy, clock, sleep, random, on_progress, start, label).run()
+
+
+class _Wait:
+    def __init__(self, read, policy, clock, sleep, random, on_progress, start, label) -> None:
+        self.read, self.policy, self.clock, self.sleep = read, policy, clock, sleep
+        self.on_progress, self.start, self.label = on_progress, start, label
+        interval, cap = policy.poll_interval_seconds, policy.max_poll_interval_seconds
+        self.backoff = Backoff(interval, cap, random)
+        self.began = clock()
+        self.deadline = self.began + policy.timeout_seconds
+        self.bound = self.deadline + policy.read_margin_seconds
+        self.last: BulkPublishDetails | None = None
+        self.reads = self.failed = self.trailing = 0
+        self.error: BulkPublishGateError | None = None
+        self.read_at = 0.0
+        self.next_tick: float | None = None
+
+    def run(self) -> WaitResult:
+        attempt = 0
+        while True:
+            error = self._read_once()
+            now = self.clock()
+            if error is None and self.policy.action(self.last.status) is Action.STOP:
+                return self._result(timed_out=False)
+            if now >= self.deadline:
+                break
+            delay = min(self.backoff.delay(attempt), self.deadline - now)
+            attempt += 1
+            self._report(error, delay)
+            self._pause(now + delay, error)
+        if self.last is None:
+            raise ReadsFailedError(
+                f"gave up after {format_duration(self.clock() - self.began)} without one "
+                f"successful read of {self.label}: {self.failed} read(s) failed; the last: "
+                f"{describe(self.error)}"
+            ) from self.error
+        return self._result(timed_out=True)
+
+    def _read_once(self) -> BulkPublishGateError | None:
+        """One read, bounded by `self.bound` on the clock; heartbeats while it runs."""
+        started = self.clock()
+        pending = self.start(self.read)
+        while True:
+            now = self.clock()
+            if now >= self.bound:
+                return self._failed(self._abandoned(now - started))
+            if self.next_tick is not None and now >= self.next_tick:
+                self._report(None, 0.0, in_flight=now - started)
+                continue
+            until = self.bound if self.next_tick is None else min(self.bound, self.next_tick)
+            if pending.wait(until - now):
+                break
         try:
-            last = read()
-            reads += 1
+            self.last = pending.result()
         except BulkPublishGateError as failure:
             if not failure.retryable:
                 raise
-            error = failure
-        now = clock()
-        if error is None and policy.action(last.status) is Action.STOP:
-            return WaitResult(last, timed_out=False, elapsed=now - start, reads=reads)
-        if now >= deadline:
-            break
-        delay = min(backoff.delay(attempt), deadline - now)
-        attempt += 1
-        if on_progress is not None:
-            on_progress(Progress(now - start, reads, last, error, delay))
-        sleep(delay)
-    if last is None:
-        raise TransientError(
-            f"gave up after {policy.timeout_seconds:g}s without one successful read: {error}"
-        ) from error
-    return WaitResult(last, timed_out=True, elapsed=clock() - start, reads=reads)
+            return self._failed(failure)
+        self.reads, self.trailing, self.read_at = self.reads + 1, 0, self.clock() - self.began
+        return None
+
+    def _abandoned(self, ran: float) -> ReadTimedOutError:
+        return ReadTimedOutError(
+            f"{self.label} did not answer within {format_duration(ran)} (the wait's deadline, "
+            f"timeoutSeconds={self.policy.timeout_seconds:g}, plus its "
+            f"{self.policy.read_margin_seconds:g}s margin); the read was abandoned"
+        )
+
+    def _failed(self, error: BulkPublishGateError) -> BulkPublishGateError:
+        self.failed, self.trailing, self.error = self.failed + 1, self.trailing + 1, error
+        return error
+
+    def _pause(self, until: float, error: BulkPublishGateError | None) -> None:
+        """Sleep until `until`, in slices when progress wants heartbeats."""
+        while (now := self.clock()) < until:
+            if self.next_tick is not None and now >= self.next_tick:
+                self._report(error, until - now)
+                continue
+            wake = until if self.next_tick is None else min(until, self.next_tick)
+            self.sleep(wake - now)
+
+    def _report(self, error, next_delay: float, in_flight: float | None = None) -> None:
+        if self.on_progress is None:
+            return
+        now = self.clock()
+        step = Progress(
+            now - self.began, self.reads, self.last, error, next_delay, self.failed, in_flight
+        )
+        wanted = self.on_progress(step)
+        self.next_tick = None if wanted is None else now + max(wanted, _MIN_TICK)
+
+    def _result(self, timed_out: bool) -> WaitResult:
+        return WaitResult(
+            self.last,
+            timed_out=timed_out,
+            elapsed=self.clock() - self.began,
+            reads=self.reads,
+            failed_reads=self.failed,
+            trailing_failures=self.trailing,
+            last_error=self.error,
+            read_at=self.read_at,
+        )
