@@ -13,6 +13,7 @@ from emulator.models import Backend
 from emulator.seed import SeedError
 from emulator.server import Emulator
 from emulator.traffic import FAULT_KINDS
+from emulator.wire import Limits
 
 __all__ = [
     "COGNITO_IDENTITY_ACCESS_KEY_ID",
@@ -24,6 +25,7 @@ __all__ = [
     "Backend",
     "Credential",
     "Emulator",
+    "Limits",
     "ManualClock",
     "SeedError",
     "SystemClock",

@@ -108,3 +108,38 @@ class UnknownOperationException(ServiceError):
 
     code = "UnknownOperationException"
     status = 404
+
+
+class BadRequestException(ServiceError):
+    """The request is not well-formed HTTP/1.1 (request line, headers, framing or Host)."""
+
+    code = "BadRequestException"
+    status = 400
+
+
+class RequestTimeoutException(ServiceError):
+    """The request did not arrive whole within the server's request timeout."""
+
+    code = "RequestTimeoutException"
+    status = 408
+
+
+class LengthRequiredException(ServiceError):
+    """The body is not framed by a Content-Length (chunked bodies are not read)."""
+
+    code = "LengthRequiredException"
+    status = 411
+
+
+class RequestEntityTooLargeException(ServiceError):
+    """The body is over the server's size limit; it is not read."""
+
+    code = "RequestEntityTooLargeException"
+    status = 413
+
+
+class RequestHeaderFieldsTooLargeException(ServiceError):
+    """The request line and headers are over the server's size limit."""
+
+    code = "RequestHeaderFieldsTooLargeException"
+    status = 431

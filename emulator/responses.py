@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -13,6 +14,9 @@ from emulator.models import Backend
 from emulator.shapes import BulkPublishDetails, PoolConfiguration
 
 _SET_CONFIGURATION_MEMBERS = ("PushSync", "CognitoStreams")
+#: The deepest JSON body read (a real request nests three levels); deeper is refused unparsed.
+MAX_JSON_DEPTH = 32
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,30 @@ def read_json_object(body: bytes, what: str = "Request body") -> dict[str, Any]:
     if not body.strip():
         return {}
     try:
-        document = json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        if _nesting(text) > MAX_JSON_DEPTH:
+            raise SerializationException(f"{what} is nested more than {MAX_JSON_DEPTH} levels deep")
+        document = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
         raise SerializationException(f"{what} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise SerializationException(f"{what} is nested too deeply to read") from None
     if not isinstance(document, dict):
         raise SerializationException(f"{what} must be a JSON object")
     return document
+
+
+def _nesting(text: str) -> int:
+    """How deep the arrays and objects of a JSON text go (brackets inside strings skipped)."""
+    depth = deepest = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        found = match.group()
+        if found in ("[", "{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif found in ("]", "}"):
+            depth -= 1
+    return deepest
 
 
 def details_to_wire(details: BulkPublishDetails) -> dict[str, Any]:

@@ -1,118 +1,21 @@
-"""The threaded HTTP server and the in-process `Emulator` handle that starts and stops it."""
+"""The in-process `Emulator` handle: starts and stops the server, and answers each request."""
 
 from __future__ import annotations
 
-import contextlib
-import selectors
-import socket
-import sys
 import threading
 import traceback
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 
 from emulator import auth, control
 from emulator.clock import Clock, SystemClock
+from emulator.connections import ConnectionServer
 from emulator.errors import InternalErrorException, ServiceError, UnknownOperationException
 from emulator.models import Backend
 from emulator.responses import CognitoSyncResponse, Response, service_error
 from emulator.seed import load_seed
 from emulator.traffic import DROP_CONNECTION, LATENCY
 from emulator.urls import API_ROUTES, NoRoute, is_control, resolve
-
-
-class _Server(ThreadingHTTPServer):
-    """One thread per connection; remembers open connections so `stop` can close them."""
-
-    daemon_threads = True
-    request_queue_size = 256
-
-    def __init__(self, address: tuple[str, int], emulator: Emulator) -> None:
-        self.emulator = emulator
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-        self._stopped = False
-        self._wake_reader, self._wake_writer = socket.socketpair()
-        super().__init__(address, _Handler)  # on failure it calls server_close()
-
-    def serve_until_stopped(self, ready: threading.Event) -> None:
-        """Accept connections until `stop_serving`, which wakes the loop at once (no polling)."""
-        with selectors.DefaultSelector() as selector:
-            selector.register(self, selectors.EVENT_READ)
-            selector.register(self._wake_reader, selectors.EVENT_READ)
-            ready.set()
-            while not self._stopped:
-                for key, _ in selector.select():
-                    if key.fileobj is self and not self._stopped:
-                        self.handle_request()
-
-    def stop_serving(self) -> None:
-        """Make `serve_until_stopped` return."""
-        self._stopped = True
-        self._wake_writer.send(b"\0")
-
-    def server_close(self) -> None:
-        super().server_close()
-        self._wake_reader.close()
-        self._wake_writer.close()
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().shutdown_request(request)
-
-    def close_connections(self) -> None:
-        """Shut down every open connection so idle keep-alive threads end."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Reads a request, lets the emulator answer it, and writes the answer (or nothing)."""
-
-    protocol_version = "HTTP/1.1"
-    timeout = 300
-    server: _Server
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
-
-    def _serve(self) -> None:
-        length = self.headers.get("Content-Length", "0")
-        if not length.isdigit() or "Transfer-Encoding" in self.headers:
-            self.close_connection = True
-            self.send_error(411, "A Content-Length request body is required")
-            return
-        body = self.rfile.read(int(length))
-        response = self.server.emulator.answer(self.command, self.path, self.headers, body)
-        if response is None:
-            self.close_connection = True
-            return
-        self.send_response_only(response.status)
-        self.send_header("Date", self.date_time_string())
-        for name, value in response.headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        self.server.emulator.log_line(format % args)
+from emulator.wire import Limits
 
 
 class Emulator:
@@ -126,15 +29,19 @@ class Emulator:
         port: int = 0,
         *,
         log_stream: TextIO | None = None,
+        limits: Limits | None = None,
     ) -> None:
         """`seed`: None, a dict or a JSON file path (SeedError if invalid); `clock`: defaults to
-        SystemClock; `log_stream`: where to write one line per request (None: nowhere)."""
+        SystemClock; `log_stream`: where to write one line per request (None: nowhere);
+        `limits`: what one client may cost (body and head sizes, timeouts, connections,
+        worker threads), `Limits()` by default."""
         self.clock = clock or SystemClock()
         self.backend = Backend(load_seed(seed), self.clock)
         self.host, self.port = host, port
+        self.limits = limits or Limits()
         self._log_stream = log_stream
         self._responder = CognitoSyncResponse(self.backend)
-        self._server: _Server | None = None
+        self._server: ConnectionServer | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._stopping = threading.Event()
@@ -151,8 +58,10 @@ class Emulator:
         if self._server is not None:
             return self
         self._stopping.clear()
-        self._server = _Server((self.host, self.port), self)
-        self.port = self._server.server_address[1]
+        self._server = ConnectionServer(
+            (self.host, self.port), self.answer, self.limits, self.log_line
+        )
+        self.port = self._server.port
         self._thread = threading.Thread(target=self._run, name=f"emulator:{self.port}", daemon=True)
         self._thread.start()
         self._ready.wait(10)
@@ -160,7 +69,7 @@ class Emulator:
 
     def _run(self) -> None:
         assert self._server is not None
-        self._server.serve_until_stopped(self._ready)
+        self._server.serve(self._ready)
 
     def stop(self) -> None:
         """Stop serving, close every connection and the socket, and join the thread."""
@@ -168,11 +77,10 @@ class Emulator:
         if server is None:
             return
         self._stopping.set()
-        server.stop_serving()
+        server.stop()
         if self._thread is not None:
             self._thread.join(10)
-        server.close_connections()
-        server.server_close()
+        server.close()
         self._ready.clear()
 
     def __enter__(self) -> Emulator:
