@@ -9,11 +9,11 @@ from emulator.auth import (
     Credential,
 )
 from emulator.clock import ManualClock, SystemClock
+from emulator.limits import Limits
 from emulator.models import Backend
 from emulator.seed import SeedError
 from emulator.server import Emulator
 from emulator.traffic import FAULT_KINDS
-from emulator.wire import Limits
 
 __all__ = [
     "COGNITO_IDENTITY_ACCESS_KEY_ID",

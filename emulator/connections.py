@@ -5,6 +5,7 @@ loop. A client that is slow, idle or malformed therefore never holds a thread.""
 from __future__ import annotations
 
 import contextlib
+import functools
 import queue
 import selectors
 import socket
@@ -12,7 +13,6 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPMessage
 
 from emulator import wire
@@ -22,7 +22,9 @@ from emulator.errors import (
     ServiceError,
     ServiceUnavailableException,
 )
+from emulator.limits import Limits
 from emulator.responses import Response, service_error
+from emulator.workers import Workers
 
 #: `answer(method, target, headers, body)`: the response, or None to drop the connection.
 Answer = Callable[[str, str, HTTPMessage, bytes], Response | None]
@@ -38,12 +40,11 @@ _IDLE, _READING, _BUSY, _CLOSING = "idle", "reading", "busy", "closing"
 class _Connection:
     """One client socket and what has arrived on it; owned by the loop or by one worker."""
 
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
+    def __init__(self, sock: socket.socket, limits: Limits) -> None:
         self.sock = sock
-        self.buffer = bytearray()
-        self.state = _IDLE
-        self.deadline = deadline
-        self.head: wire.RequestHead | None = None
+        self.reader = wire.RequestReader(limits)
+        self.state = _BUSY
+        self.deadline = 0.0
 
 
 class ConnectionServer:
@@ -53,7 +54,7 @@ class ConnectionServer:
         self,
         address: tuple[str, int],
         answer: Answer,
-        limits: wire.Limits,
+        limits: Limits,
         log: Callable[[str], None],
     ) -> None:
         self._listener = socket.create_server(address, backlog=_BACKLOG)
@@ -66,7 +67,7 @@ class ConnectionServer:
         self._returned: queue.SimpleQueue[_Connection] = queue.SimpleQueue()
         self._open: set[_Connection] = set()
         self._open_lock = threading.Lock()
-        self._workers = ThreadPoolExecutor(limits.max_workers, f"emulator-worker:{self.port}")
+        self._workers = Workers(limits.max_workers, f"emulator-worker:{self.port}")
         self._stopped = False
 
     def serve(self, ready: threading.Event) -> None:
@@ -81,7 +82,11 @@ class ConnectionServer:
                 elif key.fileobj is self._wake_reader:
                     self._take_back()
                 elif key.data is not None and not self._stopped:
-                    self._on_readable(key.data)
+                    try:
+                        self._on_readable(key.data)
+                    except Exception as exc:  # a bug costs its connection, never the loop
+                        self._log(f"(request) -> dropped: internal error {exc!r}")
+                        self._close(key.data)
             self._expire(time.monotonic())
 
     def stop(self) -> None:
@@ -99,7 +104,7 @@ class ConnectionServer:
                 connection.sock.shutdown(socket.SHUT_RDWR)
             if connection.state != _BUSY:  # a worker closes its own
                 connection.sock.close()
-        self._workers.shutdown(wait=False, cancel_futures=True)
+        self._workers.stop()
         while not self._returned.empty():
             self._returned.get_nowait().sock.close()
         for sock in (self._listener, self._wake_reader, self._wake_writer):
@@ -119,14 +124,15 @@ class ConnectionServer:
             except OSError:  # nothing more to accept (or out of descriptors: retry later)
                 return
             sock.setblocking(False)
+            connection = _Connection(sock, self._limits)
             with self._open_lock:
                 full = len(self._open) >= self._limits.max_connections
                 if not full:
-                    connection = _Connection(sock, self._after(self._limits.idle_timeout_seconds))
                     self._open.add(connection)
             if full:
                 self._turn_away(sock)
             else:
+                self._wait(connection, _IDLE)
                 self._selector.register(sock, selectors.EVENT_READ, connection)
 
     def _turn_away(self, sock: socket.socket) -> None:
@@ -138,7 +144,7 @@ class ConnectionServer:
         with contextlib.suppress(OSError):
             sock.recv(_RECV_BYTES)
         with contextlib.suppress(OSError):
-            sock.send(wire.render(service_error(error), head_only=False, close=True))
+            sock.send(wire.error_page(error))
             sock.shutdown(socket.SHUT_WR)
         sock.close()
 
@@ -153,48 +159,37 @@ class ConnectionServer:
             self._close(connection)
         elif connection.state != _CLOSING:  # a closing connection's bytes are dropped
             if connection.state == _IDLE:
-                connection.state = _READING
-                connection.deadline = self._after(self._limits.request_timeout_seconds)
-            connection.buffer += data
+                self._wait(connection, _READING)
+            connection.reader.buffer += data
             self._advance(connection)
 
     def _advance(self, connection: _Connection) -> None:
         """Hand the request to a worker once it is whole; refuse it as soon as it is bad."""
         try:
-            if connection.head is None:
-                size = wire.find_head(connection.buffer, self._limits)
-                if size is None:
-                    return
-                connection.head = wire.parse_head(bytes(connection.buffer[:size]), self._limits)
-                del connection.buffer[:size]
-                if connection.head.expects_continue and connection.head.content_length:
-                    with contextlib.suppress(OSError):
-                        connection.sock.send(wire.CONTINUE)
+            request = connection.reader.next_request()
         except ServiceError as exc:
             self._refuse(connection, exc)
             return
-        length = connection.head.content_length
-        if len(connection.buffer) < length:
+        if connection.reader.continue_due():
+            with contextlib.suppress(OSError):
+                connection.sock.send(wire.CONTINUE)
+        if request is None:
             return
-        head, body = connection.head, bytes(connection.buffer[:length])
-        del connection.buffer[:length]
-        connection.head, connection.state = None, _BUSY
+        head, body = request
+        connection.state = _BUSY
         self._selector.unregister(connection.sock)
-        self._workers.submit(self._serve, connection, head, body)
+        self._workers.submit(functools.partial(self._serve, connection, head, body))
 
     def _refuse(self, connection: _Connection, error: ServiceError) -> None:
-        head = connection.head
+        head = connection.reader.head
         what = f"{head.method} {head.target.split('?', 1)[0]}" if head else "(request)"
         self._log(f"{what} -> {error.status} {error.code}: {error.message}")
-        page = wire.render(
-            service_error(error), head_only=head is not None and head.method == "HEAD", close=True
-        )
+        page = wire.error_page(error, head_only=head is not None and head.method == "HEAD")
         with contextlib.suppress(OSError):
             connection.sock.send(page)  # best effort: a client that reads nothing loses it
             connection.sock.shutdown(socket.SHUT_WR)
-        connection.buffer.clear()
-        connection.head, connection.state = None, _CLOSING
-        connection.deadline = self._after(LINGER_SECONDS)
+        connection.reader = wire.RequestReader(self._limits)  # what still arrives is dropped
+        self._wait(connection, _CLOSING)
 
     def _take_back(self) -> None:
         with contextlib.suppress(OSError):
@@ -207,13 +202,9 @@ class ConnectionServer:
                 return
             connection.sock.setblocking(False)
             if connection.state == _CLOSING:
-                connection.deadline = self._after(LINGER_SECONDS)
-            elif connection.buffer:  # a pipelined request already arrived
-                connection.state = _READING
-                connection.deadline = self._after(self._limits.request_timeout_seconds)
-            else:
-                connection.state = _IDLE
-                connection.deadline = self._after(self._limits.idle_timeout_seconds)
+                self._wait(connection, _CLOSING)
+            else:  # with a buffer, a pipelined request has begun to arrive
+                self._wait(connection, _READING if connection.reader.buffer else _IDLE)
             try:
                 self._selector.register(connection.sock, selectors.EVENT_READ, connection)
             except (OSError, ValueError):  # closed meanwhile by `close`
@@ -242,6 +233,16 @@ class ConnectionServer:
         with contextlib.suppress(KeyError, ValueError):
             self._selector.unregister(connection.sock)
         self._discard(connection)
+
+    def _wait(self, connection: _Connection, state: str) -> None:
+        """Put a loop-owned connection in `state`, with that state's deadline from now."""
+        limits = self._limits
+        seconds = {
+            _IDLE: limits.idle_timeout_seconds,
+            _READING: limits.request_timeout_seconds,
+            _CLOSING: LINGER_SECONDS,
+        }[state]
+        connection.state, connection.deadline = state, time.monotonic() + seconds
 
     # A worker's side
 
@@ -279,6 +280,3 @@ class ConnectionServer:
         with self._open_lock:
             self._open.discard(connection)
         connection.sock.close()
-
-    def _after(self, seconds: float) -> float:
-        return time.monotonic() + seconds

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
 from typing import Any, TextIO
@@ -10,12 +11,12 @@ from emulator import auth, control
 from emulator.clock import Clock, SystemClock
 from emulator.connections import ConnectionServer
 from emulator.errors import InternalErrorException, ServiceError, UnknownOperationException
+from emulator.limits import Limits
 from emulator.models import Backend
 from emulator.responses import CognitoSyncResponse, Response, service_error
 from emulator.seed import load_seed
 from emulator.traffic import DROP_CONNECTION, LATENCY
 from emulator.urls import API_ROUTES, NoRoute, is_control, resolve
-from emulator.wire import Limits
 
 
 class Emulator:
@@ -148,4 +149,5 @@ class Emulator:
     def log_line(self, line: str) -> None:
         """Write one log line to the log stream, if there is one."""
         if self._log_stream is not None:
-            print(f"emulator: {line}", file=self._log_stream, flush=True)
+            with contextlib.suppress(OSError, ValueError):  # a closed stream must not stop us
+                print(f"emulator: {line}", file=self._log_stream, flush=True)

@@ -7,9 +7,8 @@ refused, so one request can never be taken for two."""
 from __future__ import annotations
 
 import ipaddress
-import math
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from email.utils import formatdate
 from http import HTTPStatus
 from http.client import HTTPMessage
@@ -19,8 +18,10 @@ from emulator.errors import (
     LengthRequiredException,
     RequestEntityTooLargeException,
     RequestHeaderFieldsTooLargeException,
+    ServiceError,
 )
-from emulator.responses import Response
+from emulator.limits import Limits
+from emulator.responses import Response, service_error
 
 #: Header lines one request may carry (431 above).
 MAX_HEADER_LINES = 100
@@ -36,38 +37,6 @@ _DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
-class Limits:
-    """What one client may cost the server. Every field must be a number > 0."""
-
-    max_body_bytes: int = 1024 * 1024
-    """The largest Content-Length accepted; above it 413, and the body is not read. A real
-    Cognito Sync request body is well under 4 KiB."""
-    max_head_bytes: int = 32 * 1024
-    """The longest request line plus headers; above it 431."""
-    request_timeout_seconds: float = 10.0
-    """From a request's first byte to its last byte: a slower client gets 408 and is closed,
-    however steadily it trickles."""
-    idle_timeout_seconds: float = 5.0
-    """How long a connection may stay open with no request under way (a new connection, or a
-    kept-alive one between requests); then it is closed without a word."""
-    max_connections: int = 256
-    """Open connections at once, in any state; one more gets 503 and is closed."""
-    max_workers: int = 32
-    """Threads that answer complete requests. A connection still sending holds no thread."""
-
-    def __post_init__(self) -> None:
-        for spec in fields(self):
-            value = getattr(self, spec.name)
-            whole = spec.type == "int"
-            kinds = int if whole else (int, float)
-            if isinstance(value, bool) or not isinstance(value, kinds) or not value > 0:
-                kind = "an integer" if whole else "a number"
-                raise ValueError(f"Limits.{spec.name} must be {kind} > 0 (got {value!r})")
-            if not math.isfinite(value):
-                raise ValueError(f"Limits.{spec.name} must be finite (got {value!r})")
-
-
-@dataclass(frozen=True)
 class RequestHead:
     """A request line and headers that passed every check."""
 
@@ -77,8 +46,42 @@ class RequestHead:
     headers: HTTPMessage
     content_length: int
     keep_alive: bool
-    """Whether the connection stays open after the answer (HTTP/1.1 unless `close`)."""
+    """Whether the connection stays open after the answer: HTTP/1.1 without `close`."""
     expects_continue: bool
+
+
+class RequestReader:
+    """The bytes that arrived on one connection, cut into whole requests at their framing."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.buffer = bytearray()
+        self.head: RequestHead | None = None
+        """The head of the request under way, once it is read whole."""
+        self._limits = limits
+        self._continue_due = False
+
+    def next_request(self) -> tuple[RequestHead, bytes] | None:
+        """The next whole request (head and body), or None while it is still arriving.
+        Raises a ServiceError as soon as the request can only be refused."""
+        if self.head is None:
+            size = find_head(self.buffer, self._limits)
+            if size is None:
+                return None
+            self.head = parse_head(bytes(self.buffer[:size]), self._limits)
+            del self.buffer[:size]
+            self._continue_due = self.head.expects_continue and self.head.content_length > 0
+        length = self.head.content_length
+        if len(self.buffer) < length:
+            return None
+        request = self.head, bytes(self.buffer[:length])
+        del self.buffer[:length]
+        self.head = None
+        return request
+
+    def continue_due(self) -> bool:
+        """Whether to send `CONTINUE` now (True once per request that asked for it)."""
+        due, self._continue_due = self._continue_due, False
+        return due
 
 
 def find_head(buffer: bytearray, limits: Limits) -> int | None:
@@ -131,7 +134,7 @@ def parse_head(head: bytes, limits: Limits) -> RequestHead:
         target=target,
         headers=headers,
         content_length=_content_length(headers, limits),
-        keep_alive="close" not in tokens if version == "HTTP/1.1" else "keep-alive" in tokens,
+        keep_alive=version == "HTTP/1.1" and "close" not in tokens,
         expects_continue=version == "HTTP/1.1"
         and headers.get("Expect", "").lower() == "100-continue",
     )
@@ -150,6 +153,11 @@ def render(response: Response, *, head_only: bool, close: bool) -> bytes:
         lines.append("Connection: close")
     head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
     return head if head_only else head + response.body
+
+
+def error_page(error: ServiceError, *, head_only: bool = False) -> bytes:
+    """A service error in the wire format, as the last answer on its connection."""
+    return render(service_error(error), head_only=head_only, close=True)
 
 
 def _header(raw: bytes) -> tuple[str, str]:

@@ -528,3 +528,32 @@ def test_stop_closes_connections_in_every_state(start):
     for sock in (idle, slow):
         with sock:
             assert sock.recv(1) == b""
+
+
+class _BrokenStream(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError("the reader of the log went away")
+
+
+def test_a_broken_log_stream_does_not_stop_the_server(manual_clock, capfd):
+    seed = {"pools": [pool_spec()]}
+    with Emulator(seed=seed, clock=manual_clock, log_stream=_BrokenStream()) as emulator:
+        running = Running(emulator, io.StringIO(), RawClient(emulator.url))
+        (answer,) = _exchange(running, b"GARBAGE\r\n\r\n")
+        _assert_service_error(answer, 400, "BadRequestException")
+        _assert_still_serving(running)
+    assert capfd.readouterr().err == ""
+
+
+def test_worker_threads_are_daemons_and_end_with_stop(start):
+    running = start(max_workers=3)
+    _assert_still_serving(running)
+
+    def workers() -> list[threading.Thread]:
+        prefix = f"emulator-worker:{running.emulator.port}"
+        return [t for t in threading.enumerate() if t.name.startswith(prefix)]
+
+    assert workers()
+    assert all(thread.daemon for thread in workers())
+    running.emulator.stop()
+    _eventually(lambda: not workers(), "the workers end after stop")
