@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= venv
 PY := $(VENV)/bin/python
 
-.PHONY: up down demo test e2e lint format emulator bench lock clean
+.PHONY: up down demo engine test e2e lint format emulator bench lock clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -12,7 +12,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-## The main job: the local stack through `pulumi up` (emulator + moto); offline demo without the CLI.
+## The main job: the local stack and its consumer through the real engine (built when missing).
 up: $(VENV)/.installed
 	$(PY) -m harness.local up
 
@@ -24,13 +24,19 @@ down:
 demo: $(VENV)/.installed
 	$(PY) -m harness.demo
 
-## Every test that runs without the Pulumi CLI (the e2e ones run too where `pulumi` is on PATH).
+## Build the pinned Pulumi engine (CLI + dynamic-provider shim) into .tools/bin; no-op when current.
+engine: $(VENV)/.installed
+	$(PY) -m harness.engine build
+
+## The whole suite, e2e through the real engine (`pulumi` on PATH, else the pinned build).
 test: $(VENV)/.installed
+	@$(PY) -m harness.engine ensure || [ "$${CI:-}" != true ]
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
-## Only the real-CLI tests (Automation API); skipped with a reason where `pulumi` is missing.
+## Only the real-engine tests (Automation API).
 e2e: $(VENV)/.installed
+	@$(PY) -m harness.engine ensure || [ "$${CI:-}" != true ]
 	$(PY) -m pytest tests/e2e -rs
 
 lint: $(VENV)/.installed
@@ -60,4 +66,4 @@ lock:
 	rm -rf .lock-venv
 
 clean: down
-	rm -rf $(VENV) .pulumi-state .local-run .pytest_cache .ruff_cache
+	rm -rf $(VENV) .tools .pulumi-state .local-run .pytest_cache .ruff_cache

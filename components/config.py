@@ -22,7 +22,9 @@ CONFIG_KEYS: dict[str, tuple[str, type]] = {
     "region": ("region", str),
     "endpoint_url": ("endpointUrl", str),
 }
-"""Gate input -> (config key without namespace, type)."""
+"""Gate input -> (config key without namespace, type). An empty string key is unset: Pulumi.yaml
+declares the optional ones with `default: ""`, since the CLI requires a declared key that has
+no default."""
 
 PARAMETER_NAME_KEY = "completionParameterName"
 PUBLISH_PARAMETER_KEY = "publishCompletionParameter"
@@ -54,6 +56,8 @@ def read_stack_config(
     values: dict[str, Any] = {}
     for prop, (key, kind) in CONFIG_KEYS.items():
         raw = config.get(key)
+        if raw == "" and kind is str:
+            raw = None  # declared with `default: ""`: unset
         if raw is not None:
             try:
                 values[prop] = _convert(raw, kind)
@@ -61,7 +65,7 @@ def read_stack_config(
                 problems.append(f"{namespace}:{key} {error}")
     inputs, found = validate(values)
     problems += [f"{namespace}:{CONFIG_KEYS[p.field][0]} {p.reason}" for p in found]
-    name = config.get(PARAMETER_NAME_KEY)
+    name = config.get(PARAMETER_NAME_KEY) or None
     if inputs is not None and name is None:
         region = inputs.region or aws_region or region_of_pool(inputs.identity_pool_id)
         name = default_parameter_name(inputs.identity_pool_id, region)

@@ -1,9 +1,11 @@
-"""`make up` / `make down`: the `local` stack through the real Pulumi CLI, on this machine.
+"""`make up` / `make down`: the `local` stack and its consumer through the real Pulumi engine.
 
-up: start the Cognito Sync emulator and a moto server on free ports, `pulumi up` the producer
-(the gate waits, then opens, then the SSM parameter appears), print its outputs, then `pulumi up`
-the consumer stack that reads them. Without the CLI: one line on how to install it, then the
-offline demo. down: destroy both stacks and stop the servers.
+up: find the engine (`pulumi` on PATH, else the project's pinned build, built now when Go is
+here), start the Cognito Sync emulator (and moto, where the pulumi-aws plugin is installed) on
+free ports, `pulumi up` the producer (the gate waits, then opens), print its outputs, then
+`pulumi up` the consumer stack that reads them. Without the pulumi-aws plugin both stacks run
+status-only, without their SSM parameters. With no engine and no Go: one line on how to install
+one, then the offline demo. down: destroy both stacks and stop the servers.
 """
 
 from __future__ import annotations
@@ -22,9 +24,16 @@ from pathlib import Path
 
 import yaml
 
-from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
-
 from . import demo
+from .engine import (
+    Cli,
+    EngineEnvironment,
+    EngineUnavailable,
+    build,
+    built_cli,
+    clean_environ,
+    emulator_aws,
+)
 from .provider_server import PROJECT_DIR
 
 RUN_DIR = PROJECT_DIR / ".local-run"
@@ -35,53 +44,92 @@ STACK = "local"
 PASSPHRASE = "bulk-publish-gate-local-demo"  # noqa: S105
 """Protects nothing real: the local stack holds no secret. Documented in the README."""
 INSTALL_HINT = (
-    "pulumi CLI not found: install it with `curl -fsSL https://get.pulumi.com | sh` "
-    "(https://www.pulumi.com/docs/install/) to run this through the Pulumi engine; "
-    "running the offline demo instead."
+    "no Pulumi engine here: no `pulumi` on PATH and no Go to build the project's pinned one "
+    "(install Go 1.26+ and run `make engine`, or install the CLI: "
+    "https://www.pulumi.com/docs/install/); running the offline demo instead."
 )
+STATUS_ONLY = {
+    PROJECT_DIR: "bulk-publish-gate:publishCompletionParameter",
+    CONSUMER_DIR: "bulk-publish-gate-consumer:publishReadyParameter",
+}
+"""The key that leaves out each stack's AWS resource where the pulumi-aws plugin is missing."""
+
+
+def aws_plugin_dir() -> Path | None:
+    """Where a pulumi-resource-aws plugin is: on PATH, else in ~/.pulumi/plugins; None here."""
+    on_path = shutil.which("pulumi-resource-aws")
+    if on_path:
+        return Path(on_path).parent
+    plugins = Path(os.path.expanduser("~/.pulumi/plugins"))
+    found = sorted(plugins.glob("resource-aws-v*/pulumi-resource-aws"))
+    return found[-1].parent if found else None
 
 
 def say(text: str) -> None:
     print(f"==> {text}", flush=True)
 
 
+def find_engine() -> Cli | None:
+    """`pulumi` on PATH, else the project's build (made or brought up to date when Go is here)."""
+    on_path = shutil.which("pulumi")
+    if on_path:
+        return Cli(Path(on_path), "PATH")
+    if shutil.which("go"):
+        if built_cli() is None:
+            say("no pulumi on PATH: building the pinned engine (the first build takes minutes)")
+        try:
+            return build(log=say)
+        except EngineUnavailable as error:
+            say(f"the engine build failed: {error}")
+    return built_cli()
+
+
 def up() -> int:
-    if shutil.which("pulumi") is None:
+    cli = find_engine()
+    if cli is None:
         print(INSTALL_HINT, flush=True)
         return demo.main()
     down(destroy=False)
-    services = start_services()
-    env = cli_env(services)
-    for project_dir in (PROJECT_DIR, CONSUMER_DIR):
-        name = "consumer" if project_dir == CONSUMER_DIR else "producer"
-        say(f"pulumi up --stack {STACK} ({name}: {project_dir.relative_to(PROJECT_DIR) or '.'})")
-        pulumi(
-            env,
-            project_dir,
-            "stack",
-            "select",
-            "--create",
-            STACK,
-            "--secrets-provider",
-            "passphrase",
+    plugin = aws_plugin_dir()
+    say(f"engine: pulumi {cli.version()} ({'on PATH' if cli.origin == 'PATH' else cli.path})")
+    if plugin is None:
+        say(
+            "pulumi-aws plugin not found (it cannot be built here): both stacks run "
+            "status-only, without their SSM parameters"
         )
-        code = on_stack(env, project_dir, services["moto"], "up")
-        if code != 0:
-            say(f"pulumi up failed for the {name} (exit {code}); `make down` stops the servers")
-            return code
-        say(f"outputs of the {name}:")
-        pulumi(env, project_dir, "stack", "output", "--stack", STACK, "--json")
-    say(f"done. Emulator and moto still running ({services['emulator']}, {services['moto']}).")
+    services = start_services(with_moto=plugin is not None)
+    engine = local_engine(cli, services, plugin)
+    with engine.applied():
+        for name, project_dir in (("producer", PROJECT_DIR), ("consumer", CONSUMER_DIR)):
+            where = project_dir.relative_to(PROJECT_DIR) or "."
+            say(f"pulumi up --stack {STACK} ({name}: {where})")
+            stack = engine.stack(STACK, project_dir)
+            config = run_config(project_dir, services, plugin is not None)
+            try:
+                result = stack.up(on_output=print, config_file=str(config))
+            except Exception as error:  # the CLI's own output above says why
+                say(f"pulumi up failed for the {name} ({type(error).__name__}); `make down` stops")
+                return 1
+            exported = {key: value.value for key, value in result.outputs.items()}
+            say(f"outputs of the {name}: {json.dumps(exported, indent=2, sort_keys=True)}")
+    say(f"done. The servers are still running ({', '.join(urls(services))}).")
     say("`make down` destroys both stacks and stops them.")
     return 0
 
 
 def down(destroy: bool = True) -> int:
     services = json.loads(SERVICES.read_text()) if SERVICES.exists() else None
-    if destroy and services and shutil.which("pulumi") and STATE_DIR.exists():
-        env = cli_env(services)
-        for project_dir in (CONSUMER_DIR, PROJECT_DIR):
-            on_stack(env, project_dir, services["moto"], "destroy")
+    on_path = shutil.which("pulumi")
+    cli = Cli(Path(on_path), "PATH") if on_path else built_cli()
+    if destroy and services and cli and STATE_DIR.exists():
+        plugin = aws_plugin_dir()
+        engine = local_engine(cli, services, plugin)
+        with engine.applied():
+            for project_dir in (CONSUMER_DIR, PROJECT_DIR):
+                config = run_config(project_dir, services, plugin is not None)
+                stack = engine.stack(STACK, project_dir)
+                with contextlib.suppress(Exception):  # a stack never created: nothing to do
+                    stack.destroy(on_output=print, config_file=str(config))
     pids = (services or {}).get("pids", [])
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
@@ -90,82 +138,70 @@ def down(destroy: bool = True) -> int:
         wait_gone(pid)
     SERVICES.unlink(missing_ok=True)
     if services:
-        say("stopped the emulator and moto")
+        say("stopped the local servers")
     return 0
 
 
-def start_services() -> dict:
-    """Both servers in their own sessions (Ctrl-C in this terminal leaves them be), logs in
-    .local-run/, so they outlive this command until `make down`."""
+def local_engine(cli: Cli, services: dict, plugin: Path | None) -> EngineEnvironment:
+    """State in .pulumi-state (kept for `make down`), PULUMI_HOME in .local-run, emulator keys."""
+    return EngineEnvironment(
+        cli=cli,
+        home=RUN_DIR / "pulumi-home",
+        backend=STATE_DIR,
+        passphrase=PASSPHRASE,
+        aws=emulator_aws(services["emulator"]),
+        extra_path=(plugin,) if plugin else (),
+    )
+
+
+def urls(services: dict) -> list[str]:
+    return [value for key, value in services.items() if key != "pids"]
+
+
+def start_services(with_moto: bool) -> dict:
+    """The emulator (and moto, for the SSM parameters) in their own sessions (Ctrl-C in this
+    terminal leaves them be), logs in .local-run/, so they outlive this command until `make down`.
+    They get none of the caller's AWS or Pulumi variables."""
     RUN_DIR.mkdir(exist_ok=True)
-    commands = {
-        "emulator": [
-            sys.executable,
-            "-m",
-            "emulator",
-            "--seed",
-            "examples/local-seed.json",
-            "--port",
-        ],
-        "moto": [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p"],
-    }
-    urls, pids = {}, []
+    emulator = [sys.executable, "-m", "emulator", "--seed", "examples/local-seed.json", "--port"]
+    commands = {"emulator": emulator}
+    if with_moto:
+        commands["moto"] = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p"]
+    found, pids = {}, []
     for name, command in commands.items():
         port = free_port()
         with (RUN_DIR / f"{name}.log").open("w") as log:
             process = subprocess.Popen(  # noqa: S603 - our interpreter, our modules
                 [*command, str(port)],
                 cwd=PROJECT_DIR,
+                env=clean_environ(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        urls[name] = f"http://127.0.0.1:{port}"
+        found[name] = f"http://127.0.0.1:{port}"
         pids.append(process.pid)
         health = "/_emulator/health" if name == "emulator" else "/moto-api/"
-        wait_for(urls[name] + health, process)
-    services = {**urls, "pids": pids}
+        wait_for(found[name] + health, process)
+    services = {**found, "pids": pids}
     SERVICES.write_text(json.dumps(services))
-    say(f"Cognito Sync emulator at {urls['emulator']} (its demo pool publishes for a few seconds)")
-    say(f"moto (for the SSM parameters) at {urls['moto']}")
+    say(f"Cognito Sync emulator at {found['emulator']} (its demo pool publishes for a few seconds)")
+    if with_moto:
+        say(f"moto (for the SSM parameters) at {found['moto']}")
     return services
 
 
-def on_stack(env: dict[str, str], project_dir: Path, moto_url: str, verb: str) -> int:
-    """`pulumi <verb> --yes` on the local stack, with its config pointed at moto."""
-    config = run_config(project_dir, moto_url)
-    args = (verb, "--yes", "--stack", STACK, "--config-file", str(config))
-    return pulumi(env, project_dir, *args, check=False)
-
-
-def run_config(project_dir: Path, moto_url: str) -> Path:
-    """A copy of the stack's config file with the AWS provider's SSM endpoint set to moto."""
+def run_config(project_dir: Path, services: dict, with_aws: bool) -> Path:
+    """A copy of the stack's config file: the AWS provider's SSM endpoint set to moto, or the
+    stack made status-only where there is no pulumi-aws plugin."""
     document = yaml.safe_load((project_dir / f"Pulumi.{STACK}.yaml").read_text())
-    document["config"]["aws:endpoints"] = [{"ssm": moto_url}]
+    if with_aws:
+        document["config"]["aws:endpoints"] = [{"ssm": services["moto"]}]
+    else:
+        document["config"][STATUS_ONLY[project_dir]] = False
     target = RUN_DIR / f"{project_dir.name}.Pulumi.{STACK}.yaml"
     target.write_text(yaml.safe_dump(document, sort_keys=False))
     return target
-
-
-def cli_env(services: dict) -> dict[str, str]:
-    return {
-        **os.environ,
-        "PULUMI_BACKEND_URL": STATE_DIR.as_uri(),
-        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-        "AWS_ACCESS_KEY_ID": DEFAULT_ACCESS_KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": DEFAULT_SECRET_ACCESS_KEY,
-        "AWS_ENDPOINT_URL_COGNITO_SYNC": services["emulator"],
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-
-
-def pulumi(env: dict[str, str], cwd: Path, *args: str, check: bool = True) -> int:
-    STATE_DIR.mkdir(exist_ok=True)
-    code = subprocess.call(["pulumi", *args], cwd=cwd, env=env)  # noqa: S603, S607
-    if check and code != 0:
-        raise SystemExit(f"pulumi {' '.join(args)} failed with exit code {code}")
-    return code
 
 
 def free_port() -> int:

@@ -62,7 +62,10 @@ class ProviderServer:
         project: str = "bulk-publish-gate",
         on_stderr: Callable[[str], None] | None = None,
     ) -> None:
-        self.env = {**os.environ, **(env or {}), "PULUMI_PROJECT": project}
+        from .engine.environment import clean_environ  # (harness.engine imports this module)
+
+        # As the engine would start it, with none of the caller's AWS or Pulumi variables.
+        self.env = {**clean_environ(os.environ), **(env or {}), "PULUMI_PROJECT": project}
         self.on_stderr = on_stderr
         self.stderr_lines: list[str] = []
         self._process: subprocess.Popen | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
+from .engine.environment import emulator_aws
 
 STREAMS = {
     "StreamName": "orders-sync-stream",
@@ -60,14 +60,9 @@ def pool_id(name: str) -> str:
 
 
 def provider_env(endpoint_url: str, **extra: str) -> dict[str, str]:
-    """The environment of a provider process that talks to the emulator with its test keys."""
-    return {
-        "AWS_ACCESS_KEY_ID": DEFAULT_ACCESS_KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": DEFAULT_SECRET_ACCESS_KEY,
-        "AWS_ENDPOINT_URL_COGNITO_SYNC": endpoint_url,
-        "AWS_EC2_METADATA_DISABLED": "true",
-        **extra,
-    }
+    """The environment of a provider process that talks to the emulator with its test keys
+    (and nothing of the host's AWS setup); `extra` adds or overrides variables."""
+    return {**emulator_aws(endpoint_url), **extra}
 
 
 def fast_config(name: str, mode: str = "gate", **extra: str) -> dict[str, str]:

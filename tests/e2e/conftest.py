@@ -1,9 +1,13 @@
-"""Real-CLI tests (Automation API): an isolated copy of the project, a `file://` backend in a
-temporary folder, the emulator for the gate and moto for the SSM parameter. Skipped, with the
-reason, where `pulumi` is not on PATH; the run ends with a line saying how many were skipped."""
+"""Real-engine tests: the Pulumi CLI (from PATH, else the project's pinned build, built now where
+Go is here) drives Automation API stacks of an isolated copy of the project, with a `file://`
+backend and PULUMI_HOME in a temporary folder and the emulator over HTTP.
+
+With CI=true a missing engine fails the run: CI never passes with the engine tests skipped.
+Only the tests that need the pulumi-aws plugin are skipped where it is not installed."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import urllib.request
@@ -12,34 +16,98 @@ from pathlib import Path
 import pytest
 import yaml
 
+from harness.engine import EngineEnvironment, EngineUnavailable, emulator_aws, ensure_cli
+from harness.local import aws_plugin_dir
 from harness.provider_server import PROJECT_DIR
-from harness.scenarios import provider_env
 
-HAS_CLI = shutil.which("pulumi") is not None
-SKIP_REASON = (
-    "the Pulumi CLI is not on PATH: install it (https://www.pulumi.com/docs/install/) "
-    "to run the Automation API tests"
-)
 PASSPHRASE = "e2e-tests-protect-nothing"
+NO_AWS_PLUGIN = (
+    "needs the pulumi-aws plugin (pulumi-resource-aws), which cannot be built here: "
+    "run these where it is installed (`pulumi plugin install resource aws`)"
+)
+_engine: dict[str, object] = {}
 
 
 def pytest_collection_modifyitems(config, items):
-    if HAS_CLI:
+    if aws_plugin_dir() is not None:
         return
     for item in items:
-        if "tests/e2e/" in item.nodeid:
-            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+        if item.get_closest_marker("aws_plugin"):
+            item.add_marker(pytest.mark.skip(reason=NO_AWS_PLUGIN))
 
 
 def pytest_terminal_summary(terminalreporter):
-    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "tests/e2e/" in r.nodeid]
-    if skipped:
-        terminalreporter.write_line(
-            f"e2e: {len(skipped)} real-CLI test(s) SKIPPED, not verified here: {SKIP_REASON}"
-        )
+    reports = [
+        r
+        for kind in ("passed", "failed", "skipped", "error")
+        for r in terminalreporter.stats.get(kind, [])
+        if "tests/e2e/" in getattr(r, "nodeid", "") and r.when in ("call", "setup")
+    ]
+    ran = {r.nodeid for r in reports if r.when == "call"}
+    skipped = {r.nodeid for r in reports if r.outcome == "skipped"}
+    cli = _engine.get("cli")
+    where = f"pulumi {_engine.get('version')} ({cli.origin}: {cli.path})" if cli else "no engine"
+    terminalreporter.write_line(
+        f"e2e: {len(ran)} test(s) ran through the real engine, {where}; "
+        f"{len(skipped)} skipped (not verified here)"
+    )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
+def cli():
+    """The CLI every e2e test drives; built from the pinned Go modules when none is on PATH."""
+    try:
+        found = ensure_cli(log=lambda line: print(line, file=sys.stderr))
+    except EngineUnavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true and no Pulumi engine: {error}", pytrace=False)
+        pytest.skip(f"no Pulumi engine here: {error}")
+    _engine.update(cli=found, version=found.version())
+    return found
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the producer and consumer projects (and the harness, for the Recorder), whose
+    Pulumi.yaml names this interpreter's virtualenv."""
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROJECT_DIR / name, root / name)
+    consumer = root / "examples" / "consumer"
+    consumer.mkdir(parents=True)
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROJECT_DIR / "examples" / "consumer" / name, consumer / name)
+    # The engine starts the dynamic-provider process in the project's folder and unpickles each
+    # provider by module name there, so a provider's module must import from that folder.
+    ignore = shutil.ignore_patterns("__pycache__")
+    for package, where in (("components", root), ("harness", root), ("harness", consumer)):
+        shutil.copytree(PROJECT_DIR / package, where / package, ignore=ignore)
+    for directory in (root, consumer):
+        settings = yaml.safe_load((directory / "Pulumi.yaml").read_text())
+        settings["runtime"]["options"]["virtualenv"] = sys.prefix
+        (directory / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
+    return root
+
+
+@pytest.fixture
+def engine(cli, tmp_path, emulator):
+    """The engine's environment, applied to this process for the test (the Automation API
+    starts the CLI with it), state and PULUMI_HOME under tmp_path."""
+    plugin = aws_plugin_dir()
+    environment = EngineEnvironment(
+        cli=cli,
+        home=tmp_path / "pulumi-home",
+        backend=tmp_path / "state",
+        passphrase=PASSPHRASE,
+        aws=emulator_aws(emulator.url),
+        extra_path=(plugin,) if plugin else (),
+    )
+    with environment.applied():
+        yield environment
+
+
+@pytest.fixture(scope="session")
 def moto_server():
     from moto.server import ThreadedMotoServer
 
@@ -57,34 +125,3 @@ def moto_url(moto_server):
     with urllib.request.urlopen(request, timeout=10):
         pass
     return moto_server
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    """A copy of the producer and consumer projects, using this interpreter's virtualenv."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(PROJECT_DIR / name, root / name)
-    shutil.copytree(PROJECT_DIR / "components", root / "components")
-    consumer = root / "examples" / "consumer"
-    consumer.mkdir(parents=True)
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(PROJECT_DIR / "examples" / "consumer" / name, consumer / name)
-    for directory in (root, consumer):
-        settings = yaml.safe_load((directory / "Pulumi.yaml").read_text())
-        settings["runtime"]["options"]["virtualenv"] = sys.prefix
-        (directory / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
-    return root
-
-
-@pytest.fixture
-def cli_env(tmp_path, emulator) -> dict[str, str]:
-    backend = tmp_path / "state"
-    backend.mkdir()
-    return {
-        **provider_env(emulator.url),
-        "PULUMI_BACKEND_URL": backend.as_uri(),
-        "PULUMI_CONFIG_PASSPHRASE": PASSPHRASE,
-        "PULUMI_SKIP_UPDATE_CHECK": "true",
-    }

@@ -1,5 +1,6 @@
-"""`pulumi up`, `refresh` and `destroy` through the real engine (Automation API), and a consumer
-stack gating on the producer's outputs through a StackReference."""
+"""The project's own stack WITH its SSM parameter (pulumi-aws, against moto) through the real
+engine: up, refresh, destroy and the example consumer. They need the pulumi-aws plugin, which
+cannot be built here, and are skipped, with that reason, where it is not installed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pulumi import automation as auto
 
 from harness.scenarios import FAILURE_MESSAGE, pool, pool_id
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.aws_plugin]
 
 READ = "GetBulkPublishDetails"
 
@@ -24,14 +25,13 @@ def aws_config(moto_url: str) -> dict[str, auto.ConfigValue]:
     }
 
 
-def stack(directory, name: str, env: dict[str, str], config: dict[str, auto.ConfigValue]):
-    options = auto.LocalWorkspaceOptions(env_vars=env, secrets_provider="passphrase")
-    created = auto.create_or_select_stack(name, work_dir=str(directory), opts=options)
+def stack(engine, directory, config: dict[str, auto.ConfigValue]):
+    created = engine.stack("e2e", directory)
     created.set_all_config(config, path=True)
     return created
 
 
-def producer(project, env, moto_url, scenario: str, mode: str = "gate"):
+def producer(engine, project, moto_url, scenario: str, mode: str = "gate"):
     config = {
         **aws_config(moto_url),
         "bulk-publish-gate:identityPoolId": auto.ConfigValue(pool_id(scenario)),
@@ -40,7 +40,7 @@ def producer(project, env, moto_url, scenario: str, mode: str = "gate"):
         "bulk-publish-gate:maxPollIntervalSeconds": auto.ConfigValue("0.5"),
         "bulk-publish-gate:timeoutSeconds": auto.ConfigValue("60"),
     }
-    return stack(project, "e2e", env, config)
+    return stack(engine, project, config)
 
 
 def ssm_names(moto_url: str) -> set[str]:
@@ -52,9 +52,9 @@ def completed_at(scenario: str) -> str:
     return f"/bulk-publish-gate/us-east-1/{pool_id(scenario).split(':')[1]}/completed-at"
 
 
-def test_up_with_succeeded_exports_and_opens(project, cli_env, moto_url, emulator):
+def test_up_with_succeeded_exports_and_opens(engine, project, moto_url, emulator):
     emulator.backend.put_pool(pool("succeeded"))
-    result = producer(project, cli_env, moto_url, "succeeded").up()
+    result = producer(engine, project, moto_url, "succeeded").up()
     outputs = {k: v.value for k, v in result.outputs.items()}
     assert outputs["bulkPublishStatus"] == "SUCCEEDED"
     assert outputs["gateOpen"] is True
@@ -63,28 +63,28 @@ def test_up_with_succeeded_exports_and_opens(project, cli_env, moto_url, emulato
     assert completed_at("succeeded") in ssm_names(moto_url)
 
 
-def test_up_waits_through_in_progress(project, cli_env, moto_url, emulator):
+def test_up_waits_through_in_progress(engine, project, moto_url, emulator):
     emulator.backend.put_pool(pool("publishing"))
     lines: list[str] = []
-    result = producer(project, cli_env, moto_url, "publishing").up(on_output=lines.append)
+    result = producer(engine, project, moto_url, "publishing").up(on_output=lines.append)
     assert result.outputs["bulkPublishStatus"].value == "SUCCEEDED"
     assert emulator.backend.call_count(READ) >= 3
     assert any("IN_PROGRESS" in line for line in lines)
 
 
 def test_up_against_failed_fails_and_creates_nothing_downstream(
-    project, cli_env, moto_url, emulator
+    engine, project, moto_url, emulator
 ):
     emulator.backend.put_pool(pool("failing"))
     with pytest.raises(auto.CommandError) as failure:
-        producer(project, cli_env, moto_url, "failing").up()
+        producer(engine, project, moto_url, "failing").up()
     assert FAILURE_MESSAGE in str(failure.value)
     assert completed_at("failing") not in ssm_names(moto_url)
 
 
-def test_refresh_rereads_and_destroy_calls_no_api(project, cli_env, moto_url, emulator):
+def test_refresh_rereads_and_destroy_calls_no_api(engine, project, moto_url, emulator):
     emulator.backend.put_pool(pool("succeeded"))
-    gate = producer(project, cli_env, moto_url, "succeeded")
+    gate = producer(engine, project, moto_url, "succeeded")
     gate.up()
     before = emulator.backend.call_count(READ)
     gate.refresh()
@@ -95,9 +95,9 @@ def test_refresh_rereads_and_destroy_calls_no_api(project, cli_env, moto_url, em
     assert completed_at("succeeded") not in ssm_names(moto_url)
 
 
-def test_consumer_gates_on_the_producer(project, cli_env, moto_url, emulator):
+def test_consumer_gates_on_the_producer(engine, project, moto_url, emulator):
     emulator.backend.put_pool(pool("failing"))
-    producer(project, cli_env, moto_url, "failing", mode="observe").up()
+    producer(engine, project, moto_url, "failing", mode="observe").up()
     config = {
         **aws_config(moto_url),
         "bulk-publish-gate-consumer:producerStack": auto.ConfigValue(
@@ -105,11 +105,11 @@ def test_consumer_gates_on_the_producer(project, cli_env, moto_url, emulator):
         ),
         "bulk-publish-gate-consumer:readyParameterName": auto.ConfigValue("/consumer/e2e-ready"),
     }
-    consumer = stack(project / "examples" / "consumer", "e2e", cli_env, config)
+    consumer = stack(engine, project / "examples" / "consumer", config)
     assert consumer.up().outputs["producerStatus"].value == "FAILED"
     assert "/consumer/e2e-ready" not in ssm_names(moto_url)
 
     emulator.backend.put_pool(pool("succeeded", identity_pool_id=pool_id("failing")))
-    producer(project, cli_env, moto_url, "failing", mode="observe").up()
+    producer(engine, project, moto_url, "failing", mode="observe").up()
     assert consumer.up().outputs["producerStatus"].value == "SUCCEEDED"
     assert "/consumer/e2e-ready" in ssm_names(moto_url)
