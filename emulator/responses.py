@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import operator
 import re
 import uuid
 from collections.abc import Callable
@@ -16,7 +18,10 @@ from emulator.shapes import BulkPublishDetails, PoolConfiguration
 _SET_CONFIGURATION_MEMBERS = ("PushSync", "CognitoStreams")
 #: The deepest JSON body read (a real request nests three levels); deeper is refused unparsed.
 MAX_JSON_DEPTH = 32
-_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_STRING = re.compile(r'"[^"]*"')
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_TWO_PER_OPENING = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ def read_json_object(body: bytes, what: str = "Request body") -> dict[str, Any]:
         return {}
     try:
         text = body.decode("utf-8")
-        if _nesting(text) > MAX_JSON_DEPTH:
+        if _too_deep(text):
             raise SerializationException(f"{what} is nested more than {MAX_JSON_DEPTH} levels deep")
         document = json.loads(text)
     except (UnicodeDecodeError, ValueError) as exc:
@@ -69,17 +74,16 @@ def read_json_object(body: bytes, what: str = "Request body") -> dict[str, Any]:
     return document
 
 
-def _nesting(text: str) -> int:
-    """How deep the arrays and objects of a JSON text go (brackets inside strings skipped)."""
-    depth = deepest = 0
-    for match in _STRING_OR_BRACKET.finditer(text):
-        found = match.group()
-        if found in ("[", "{"):
-            depth += 1
-            deepest = max(deepest, depth)
-        elif found in ("]", "}"):
-            depth -= 1
-    return deepest
+def _too_deep(text: str) -> bool:
+    """Whether the arrays and objects of a JSON text nest deeper than MAX_JSON_DEPTH, in linear
+    time: escapes and strings removed, the depth is the highest running sum of +1 per opening
+    and -1 per closing bracket (unbalanced brackets are left for the parser to name)."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return False
+    brackets = _NOT_A_BRACKET.sub("", _STRING.sub("", _ESCAPE.sub("", text)))
+    doubled = itertools.accumulate(brackets.encode().translate(_TWO_PER_OPENING))
+    depths = map(operator.sub, doubled, itertools.count(1))  # 2 * opened - seen = depth
+    return next(filter(MAX_JSON_DEPTH.__lt__, depths), None) is not None  # stops at the first
 
 
 def details_to_wire(details: BulkPublishDetails) -> dict[str, Any]:

@@ -188,6 +188,18 @@ def test_json_nested_within_the_limit_is_still_read(start):
     assert running.raw.call("POST", CONFIGURATION, body).status == 200
 
 
+def test_the_nesting_limit_is_32_levels(start):
+    running = start()
+
+    def body(levels: int) -> bytes:  # the outer object is the first level
+        return ('{"CognitoStreams":' + "[" * (levels - 1) + "]" * (levels - 1) + "}").encode()
+
+    at_limit = running.raw.call("POST", CONFIGURATION, body(32)).json()["message"]
+    assert at_limit == "Value at 'CognitoStreams' is invalid: expected an object"
+    over = running.raw.call("POST", CONFIGURATION, body(33)).json()["message"]
+    assert over == "Request body is nested more than 32 levels deep"
+
+
 # Content-Length and framing
 
 
