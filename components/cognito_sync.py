@@ -12,7 +12,7 @@ import boto3
 import botocore.session
 from botocore.config import Config
 
-from .errors import map_error
+from .errors import ConfigurationError, map_error
 from .verdict import clean_text, conform
 
 COGNITO_SYNC_REGIONS = frozenset(
@@ -161,16 +161,103 @@ class CognitoSync:
 
 
 def _client_config(settings: ClientSettings, core: botocore.session.Session) -> Config:
-    """Timeouts always; retries in the user's mode and count if they set them, else standard x3."""
+    """Timeouts always; retries in the user's mode and count if they set them, else standard x3.
+
+    A retry setting that cannot work is a ConfigurationError naming it, before any call.
+    """
     scoped = core.get_scoped_config()
-    mode = os.environ.get("AWS_RETRY_MODE") or scoped.get("retry_mode") or "standard"
-    attempts = os.environ.get("AWS_MAX_ATTEMPTS") or scoped.get("max_attempts")
+    problem = retry_problem(scoped, os.environ, settings.profile)
+    if problem is not None:
+        raise ConfigurationError(f"{problem[0]} {problem[1]}")
+    mode, attempts = retry_settings(scoped, os.environ)
     return Config(
         connect_timeout=settings.connect_timeout,
         read_timeout=settings.read_timeout,
-        retries={"mode": mode, "total_max_attempts": int(attempts or DEFAULT_MAX_ATTEMPTS)},
+        retries={"mode": mode, "total_max_attempts": attempts},
         user_agent_extra="bulk-publish-gate",
     )
+
+
+def aws_config_problem(
+    profile: str | None, environ: Mapping[str, str] = os.environ
+) -> tuple[str, str] | None:
+    """(setting, why) when the profile or the retry settings cannot work, else None.
+
+    Reads the AWS config files (botocore finds AWS_PROFILE and AWS_CONFIG_FILE in os.environ)
+    and calls nothing.
+    """
+    try:
+        scoped = botocore.session.Session(profile=profile).get_scoped_config()
+    except Exception as error:
+        mapped = map_error(
+            error, identity_pool_id="(any)", region="(any)", operation="reading the AWS config"
+        )
+        return "aws:profile", str(mapped)
+    return retry_problem(scoped, environ, profile)
+
+
+RETRY_MODES = ("legacy", "standard", "adaptive")
+"""botocore's retry modes (AWS_RETRY_MODE, retry_mode in a profile)."""
+MAX_ATTEMPTS_LIMIT = 100
+"""The most attempts per call we accept (AWS_MAX_ATTEMPTS, max_attempts in a profile)."""
+_ATTEMPTS_PATTERN = re.compile(r"[0-9]{1,3}", re.ASCII)
+
+
+def retry_settings(scoped: Mapping[str, object], environ: Mapping[str, str]) -> tuple[str, int]:
+    """(mode, total attempts): the environment's, else the profile's, else standard x3.
+
+    Call `retry_problem` first: this assumes the values are valid.
+    """
+    mode, attempts = _retry_sources(scoped, environ)
+    return (mode[1] or "standard", int(attempts[1] or DEFAULT_MAX_ATTEMPTS))
+
+
+def retry_problem(
+    scoped: Mapping[str, object], environ: Mapping[str, str], profile: str | None = None
+) -> tuple[str, str] | None:
+    """(setting, why) for the first retry setting in effect that cannot work, or None.
+
+    The setting is the environment variable, or `aws:profile` for a value of the AWS config
+    file; the reason says the rule and the value (a retry setting is never a secret).
+    """
+    named = profile or environ.get("AWS_PROFILE") or "default"
+    mode, attempts = _retry_sources(scoped, environ)
+    for (source, value), rule in ((attempts, _attempts_rule), (mode, _mode_rule)):
+        reason = None if value is None else rule(value)
+        if reason is None:
+            continue
+        got = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        if source.startswith("AWS_"):
+            return source, f"must be {reason} (got {got}), or unset"
+        where = f"{source} of profile {named} in the AWS config file"
+        return "aws:profile", f"{where} must be {reason} (got {got})"
+    return None
+
+
+def _retry_sources(
+    scoped: Mapping[str, object], environ: Mapping[str, str]
+) -> tuple[tuple[str, object], tuple[str, object]]:
+    """((source, mode), (source, attempts)): the variable when set and not empty, else the
+    profile's key; a value of None is unset."""
+
+    def pick(variable: str, key: str) -> tuple[str, object]:
+        if environ.get(variable):
+            return variable, environ[variable]
+        value = scoped.get(key)
+        return key, None if value in ("", None) else value
+
+    return pick("AWS_RETRY_MODE", "retry_mode"), pick("AWS_MAX_ATTEMPTS", "max_attempts")
+
+
+def _attempts_rule(value: object) -> str | None:
+    digits = isinstance(value, str) and _ATTEMPTS_PATTERN.fullmatch(value) is not None
+    if digits and 1 <= int(value) <= MAX_ATTEMPTS_LIMIT:
+        return None
+    return f"a whole number from 1 to {MAX_ATTEMPTS_LIMIT}"
+
+
+def _mode_rule(value: object) -> str | None:
+    return None if value in RETRY_MODES else f"one of {', '.join(RETRY_MODES)}"
 
 
 def _clean_service_message(error: Exception) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 
 from .cognito_sync import region_of_pool
-from .inputs import validate
+from .inputs import shown, validate
 from .resource import BulkPublishGateArgs
 
 CONFIG_KEYS: dict[str, tuple[str, type]] = {
@@ -104,15 +104,29 @@ def parameter_name_problem(name: str) -> str | None:
     return None
 
 
+WHOLE_NUMBER = re.compile(r"-?[0-9]+", re.ASCII)
+DECIMAL_NUMBER = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+"""Numbers in config are plain ASCII decimals: no spaces, `_`, exponent, sign `+`, inf or nan."""
+
+
 def _convert(raw: str, kind: type) -> Any:
+    """The typed value of a config string; ranges are the input rules' job, not this one's."""
     if kind is str:
         return raw
     if kind is bool:
-        if raw.lower() in ("true", "false"):
+        if raw.isascii() and raw.lower() in ("true", "false"):
             return raw.lower() == "true"
-        raise ValueError(f"must be true or false (got {raw!r})")
-    try:
-        return kind(raw)
-    except ValueError:
-        noun = "a whole number" if kind is int else "a number"
-        raise ValueError(f"must be {noun} (got {raw!r})") from None
+        raise ValueError(f"must be true or false (got {shown(raw)})")
+    if kind is int:
+        if not WHOLE_NUMBER.fullmatch(raw):
+            raise ValueError(
+                f"must be a whole number in plain digits 0-9, such as 1800 (got {shown(raw)})"
+            )
+        # More digits than any range allows: Python's int() refuses over 4300 of them.
+        return int(raw) if len(raw) <= 400 else float(raw)
+    if not DECIMAL_NUMBER.fullmatch(raw):
+        raise ValueError(
+            "must be a number in plain digits 0-9 with an optional decimal point, such as 5 "
+            f"or 0.5 (got {shown(raw)})"
+        )
+    return float(raw)

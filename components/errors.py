@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
+import re
+
 from botocore.exceptions import (
+    BaseEndpointResolverError,
     BotoCoreError,
+    CapacityNotAvailableError,
     ClientError,
-    ConnectionClosedError,
+    ConfigNotFound,
+    ConfigParseError,
     CredentialRetrievalError,
-    EndpointConnectionError,
+    DataNotFoundError,
+    HTTPClientError,
+    IncompleteReadError,
+    InvalidConfigError,
+    InvalidDefaultsMode,
+    InvalidEndpointConfigurationError,
+    InvalidMaxRetryAttemptsError,
+    InvalidProxiesConfigError,
+    InvalidRegionError,
+    InvalidRetryConfigurationError,
+    InvalidRetryModeError,
+    MetadataRetrievalError,
+    MissingDependencyException,
     NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
     PartialCredentialsError,
     ProfileNotFound,
-    ReadTimeoutError,
+    ServiceNotInRegionError,
+    SSLError,
     SSOError,
     TokenRetrievalError,
+    UnknownCredentialError,
+    UnknownSignatureVersionError,
+    ValidationError,
 )
+from botocore.exceptions import ConnectionError as SdkConnectionError
 
 
 class BulkPublishGateError(Exception):
@@ -83,34 +107,101 @@ _CREDENTIAL_ERRORS = (
     TokenRetrievalError,
     SSOError,
 )
-_NETWORK_ERRORS = (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError)
+_NETWORK_ERRORS = (
+    SdkConnectionError,  # EndpointConnectionError, ConnectTimeoutError, proxy (not SSL)
+    HTTPClientError,  # ReadTimeoutError, ConnectionClosedError, ResponseStreamingError
+    IncompleteReadError,
+    CapacityNotAvailableError,  # standard mode's retry quota is empty for now
+)
+"""Worth another try a little later: the network, or the SDK's own retry budget."""
+_SETUP_ERRORS = (
+    SSLError,  # a certificate that does not verify will not verify on the next try
+    ConfigParseError,
+    ConfigNotFound,
+    InvalidConfigError,
+    InvalidDefaultsMode,
+    InvalidEndpointConfigurationError,
+    InvalidProxiesConfigError,
+    DataNotFoundError,  # UnknownServiceError: botocore too old for the service
+    UnknownCredentialError,
+    UnknownSignatureVersionError,
+    MetadataRetrievalError,
+    MissingDependencyException,
+    ServiceNotInRegionError,
+)
+"""AWS SDK settings that cannot work; the message of botocore says which."""
+USERINFO = re.compile(r"(?<=://)[^/\s\"'<>]*@")
+"""The `user:password@` of a URL in a text (up to its last @), to be replaced by `***@`."""
 
 
 def map_error(
     error: Exception, *, identity_pool_id: str, region: str, operation: str
 ) -> BulkPublishGateError:
-    """Turn what botocore raised into one of our errors, with a message a user can act on."""
-    where = f"identity pool {identity_pool_id} in {region}"
+    """Turn what botocore raised into one of our errors, with a message a user can act on.
+
+    Only what may succeed a little later (throttling, 5xx, the network) is a TransientError;
+    settings that cannot work are ConfigurationErrors. A URL's user and password never reach
+    the message.
+    """
     if isinstance(error, BulkPublishGateError):
         return error
+    where = f"identity pool {identity_pool_id} in {region}"
     if isinstance(error, ClientError):
         return _from_client_error(error, where=where, operation=operation)
+    said = USERINFO.sub("***@", str(error))
+    if isinstance(error, BotoCoreError):
+        return _from_sdk_error(error, said, where=where, operation=operation)
+    return BulkPublishGateError(f"{operation} for {where} failed: {type(error).__name__}: {said}")
+
+
+def _from_sdk_error(
+    error: BotoCoreError, said: str, *, where: str, operation: str
+) -> BulkPublishGateError:
     if isinstance(error, ProfileNotFound):
         return ConfigurationError(
-            f"{error}. Set aws:profile (or AWS_PROFILE) to a profile in your AWS config file, "
+            f"{said}. Set aws:profile (or AWS_PROFILE) to a profile in your AWS config file, "
             "or unset it to use the default credential chain."
         )
     if isinstance(error, _CREDENTIAL_ERRORS):
         return ConfigurationError(
-            f"no usable AWS credentials for {operation} on {where} ({error}). Credentials come "
+            f"no usable AWS credentials for {operation} on {where} ({said}). Credentials come "
             "from the standard chain: AWS_PROFILE or aws:profile, AWS_ACCESS_KEY_ID/"
             "AWS_SECRET_ACCESS_KEY, SSO (run `aws sso login`), or an instance/container role."
         )
+    if isinstance(error, InvalidRegionError | NoRegionError):
+        return ConfigurationError(
+            f"no valid region to call for {where} ({said}). Set bulk-publish-gate:region or "
+            "aws:region to an AWS region name such as us-east-1."
+        )
+    if isinstance(error, BaseEndpointResolverError):
+        return ConfigurationError(
+            f"the AWS SDK found no endpoint for {operation} on {where} ({said}). Use a region "
+            "where Cognito Sync exists, or set AWS_ENDPOINT_URL_COGNITO_SYNC."
+        )
+    if isinstance(error, InvalidMaxRetryAttemptsError):
+        return ConfigurationError(
+            f"{said} Set AWS_MAX_ATTEMPTS (or max_attempts in the AWS profile) to a whole "
+            "number of at least 1, or unset it."
+        )
+    if isinstance(error, InvalidRetryModeError | InvalidRetryConfigurationError):
+        return ConfigurationError(
+            f"{said} Set AWS_RETRY_MODE (or retry_mode in the AWS profile) to legacy, standard "
+            "or adaptive, or unset it."
+        )
+    if isinstance(error, ParamValidationError | ValidationError):
+        return ConfigurationError(
+            f"the AWS SDK refused the parameters of {operation} on {where} ({said}). Check "
+            "bulk-publish-gate:identityPoolId."
+        )
+    if isinstance(error, _SETUP_ERRORS):
+        return ConfigurationError(
+            f"{operation} for {where} cannot work with these AWS SDK settings: {said}"
+        )
     if isinstance(error, _NETWORK_ERRORS):
-        return TransientError(f"could not complete {operation} for {where}: {error}")
-    if isinstance(error, BotoCoreError):
-        return TransientError(f"{operation} for {where} failed in the AWS SDK: {error}")
-    return BulkPublishGateError(f"{operation} for {where} failed: {type(error).__name__}: {error}")
+        return TransientError(f"could not complete {operation} for {where}: {said}")
+    return BulkPublishGateError(
+        f"{operation} for {where} failed in the AWS SDK: {type(error).__name__}: {said}"
+    )
 
 
 def _from_client_error(error: ClientError, *, where: str, operation: str) -> BulkPublishGateError:

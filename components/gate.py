@@ -11,15 +11,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .cognito_sync import (
+    ENDPOINT_ENV_VARS,
     BulkPublishDetails,
     ClientSettings,
     CognitoSync,
+    aws_config_problem,
     endpoint_override,
     region_of_pool,
     region_problem,
 )
 from .errors import GateClosedError, ReadsFailedError
-from .inputs import GateInputs, Problem
+from .inputs import GateInputs, Problem, region_name_problem, shown, url_problem
 from .progress import ProgressReporter, format_duration, iso_utc
 from .verdict import Seen, Verdict, judge
 from .waiting import Pending, Reader, WaitPolicy, WaitResult, in_thread, wait_for_bulk_publish
@@ -61,12 +63,37 @@ def client_settings(
 def settings_problems(
     inputs: GateInputs, aws: AwsDefaults, environ: Mapping[str, str] = os.environ
 ) -> list[Problem]:
-    """What in the resolved AWS settings cannot work, found without calling AWS."""
+    """What in the resolved AWS settings cannot work, found without calling AWS: the region
+    called (a region name even with an endpoint override, and one with the API without), an
+    endpoint from the environment, the profile and the retry settings (AWS_MAX_ATTEMPTS,
+    AWS_RETRY_MODE, or the profile's max_attempts and retry_mode)."""
     settings = client_settings(inputs, aws, environ)
-    reason = region_problem(
-        settings.region, inputs.identity_pool_id, overridden=settings.endpoint_url is not None
-    )
-    return [Problem("region", reason)] if reason else []
+    problems: list[Problem] = []
+    if region_name_problem(settings.region) is not None:
+        # Even with an endpoint override: botocore signs for the region and refuses a bad one.
+        source = (
+            "bulk-publish-gate:region"
+            if inputs.region
+            else "aws:region"
+            if aws.region
+            else "the prefix of identity_pool_id"
+        )
+        reason = (
+            f"the region the gate would call, {shown(settings.region)} ({source}), is not an "
+            "AWS region name such as us-east-1: set bulk-publish-gate:region (or aws:region)"
+        )
+        problems.append(Problem("region", reason))
+    else:
+        overridden = settings.endpoint_url is not None
+        reason = region_problem(settings.region, inputs.identity_pool_id, overridden=overridden)
+        problems += [Problem("region", reason)] if reason else []
+    if inputs.endpoint_url is None and settings.endpoint_url is not None:
+        variable = next(name for name in ENDPOINT_ENV_VARS if environ.get(name))
+        if (reason := url_problem(settings.endpoint_url)) is not None:
+            problems.append(Problem(variable, f"environment variable {variable} {reason}"))
+    if (found := aws_config_problem(settings.profile, environ)) is not None:
+        problems.append(Problem(*found))
+    return problems
 
 
 @dataclass(frozen=True)

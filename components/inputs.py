@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
+import reprlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -14,7 +16,18 @@ from .cognito_sync import IDENTITY_POOL_ID_MAX_LENGTH, IDENTITY_POOL_ID_PATTERN
 MODES = ("gate", "observe")
 MAX_TIMEOUT_SECONDS = 86_400
 MAX_POLL_INTERVAL_SECONDS = 3_600
-REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+MIN_POLL_INTERVAL_SECONDS = 0.01
+"""The shortest first interval: the backoff doubles it at most 32 times, so a smaller one
+(1e-12 s) would never reach a sane delay and hammer the API."""
+REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+", re.ASCII)
+REGION_MAX_LENGTH = 63
+"""botocore's limit: a region is one DNS label."""
+HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)", re.ASCII)
+PORT_PATTERN = re.compile(r"[0-9]{1,5}", re.ASCII)
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 80
+URL_FIRST_CHAR, URL_LAST_CHAR = "!", "~"
+"""Printable ASCII without space: anything else in a URL is a typo or an injection."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,23 @@ class Problem:
     """The rule it breaks, said so that the fix is plain."""
 
 
+def shown(value: Any) -> str:
+    """`value` as a message may quote it: short, and never raising (Python refuses to print an
+    int of more than 4300 digits, and deep nesting exhausts the stack)."""
+    if isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int) and value.bit_length() > 128:
+        digits = int((value.bit_length() - 1) * math.log10(2)) + 1
+        digits += 10**digits <= abs(value)
+        return f"{'a negative' if value < 0 else 'an'} integer of {digits} digits"
+    if isinstance(value, float):
+        return f"{value:g}"
+    try:
+        return _SHORT.repr(value)
+    except (ValueError, RecursionError):
+        return f"a {type(value).__name__}"
+
+
 def _pool_id(value: Any) -> str | None:
     if not isinstance(value, str) or not value:
         return "is required: the identity pool id, e.g. us-east-1:0f5b6a1e-...-1a2b3c4d5e6f"
@@ -60,58 +90,136 @@ def _pool_id(value: Any) -> str | None:
         return f"must be at most {IDENTITY_POOL_ID_MAX_LENGTH} characters (got {len(value)})"
     if not IDENTITY_POOL_ID_PATTERN.fullmatch(value):
         return (
-            f"{value!r} must match [\\w-]+:[0-9a-f-]+ (region, ':', then a lowercase "
+            f"{shown(value)} must match [\\w-]+:[0-9a-f-]+ (region, ':', then a lowercase "
             "hexadecimal GUID)"
         )
     return None
 
 
 def _mode(value: Any) -> str | None:
-    return None if value in MODES else f"must be one of {', '.join(MODES)} (got {value!r})"
+    if isinstance(value, str) and value in MODES:
+        return None
+    return f"must be one of {', '.join(MODES)} (got {shown(value)})"
 
 
-def _number(low: float, high: float, *, integer: bool = False, low_open: bool = False):
+def _number(low: float, high: float, *, integer: bool = False):
+    """A rule for numbers in [low, high]; infinities and huge ints get the range message."""
+
     def rule(value: Any) -> str | None:
         kind = "a whole number" if integer else "a number"
-        if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
-            return f"must be {kind} (got {value!r})"
-        if integer and value != int(value):
-            return f"must be {kind} (got {value!r})"
-        if value < low or (low_open and value == low) or value > high:
-            lower = f"more than {low:g}" if low_open else f"at least {low:g}"
-            return f"must be {lower} and at most {high:g} (got {value:g})"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"must be {kind} (got {shown(value)})"
+        if isinstance(value, float) and math.isnan(value):
+            return f"must be {kind} (got nan)"
+        # int and float compare exactly in Python, however big the int: no conversion here.
+        if value < low or value > high:
+            return f"must be at least {low:g} and at most {high:g} (got {shown(value)})"
+        if integer and isinstance(value, float) and not value.is_integer():
+            return f"must be {kind} (got {shown(value)})"
         return None
 
     return rule
 
 
 def _bool(value: Any) -> str | None:
-    return None if isinstance(value, bool) else f"must be true or false (got {value!r})"
+    return None if isinstance(value, bool) else f"must be true or false (got {shown(value)})"
 
 
 def _region(value: Any) -> str | None:
     if value is None:
         return None
-    if isinstance(value, str) and REGION_PATTERN.fullmatch(value):
+    if isinstance(value, str) and region_name_problem(value) is None:
         return None
-    return f"must be an AWS region name such as us-east-1 (got {value!r})"
+    return f"must be an AWS region name such as us-east-1 (got {shown(value)})"
+
+
+def region_name_problem(region: str) -> str | None:
+    """Why `region` is not an AWS region name (lowercase ASCII, e.g. eu-west-1), or None."""
+    if len(region) <= REGION_MAX_LENGTH and REGION_PATTERN.fullmatch(region):
+        return None
+    return f"{shown(region)} is not an AWS region name such as us-east-1"
+
+
+def url_problem(value: Any) -> str | None:
+    """Why `value` is not an endpoint botocore can use as given, or None.
+
+    Accepted: `http(s)://host[:port][/]` in printable ASCII, where host is a DNS name, an
+    IPv4 address or an IPv6 address in brackets and port is 1..65535. Refused, besides: any
+    user or password (the message never quotes such a URL), a path, a query, a fragment.
+    """
+    expected = "must be an http:// or https:// URL such as http://127.0.0.1:4599"
+    if not isinstance(value, str):
+        return f"{expected} (got {shown(value)})"
+    if "@" in value:
+        return (
+            "must not contain credentials (user:password@ or anything with @): AWS "
+            "credentials come from the standard chain (AWS_PROFILE, AWS_ACCESS_KEY_ID, SSO...)"
+        )
+    if not all(URL_FIRST_CHAR <= ch <= URL_LAST_CHAR for ch in value):
+        return f"must be printable ASCII with no spaces or control characters (got {shown(value)})"
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return f"is not a valid URL (got {shown(value)})"
+    if parts.scheme not in ("http", "https") or not value.lower().startswith(parts.scheme + "://"):
+        return f"{expected} (got {shown(value)})"
+    if parts.path not in ("", "/") or parts.query or parts.fragment or "?" in value or "#" in value:
+        return (
+            "must be just scheme://host[:port], with no path, query or fragment "
+            f"(got {shown(value)})"
+        )
+    return _netloc_problem(parts.netloc)
+
+
+def _netloc_problem(netloc: str) -> str | None:
+    host, port = netloc, None
+    if netloc.startswith("["):
+        end = netloc.find("]")
+        if end < 0 or (netloc[end + 1 :] and not netloc[end + 1 :].startswith(":")):
+            return f"is not a valid URL (got {shown(netloc)})"
+        host, rest = netloc[: end + 1], netloc[end + 1 :]
+        port = rest[1:] if rest else None
+    elif ":" in netloc:
+        host, port = netloc.rsplit(":", 1)
+    if port is not None and not (PORT_PATTERN.fullmatch(port) and 1 <= int(port) <= 65535):
+        return f"must have a port from 1 to 65535 (got {shown(port)})"
+    if not _is_host(host):
+        return (
+            "must name a host: a DNS name, an IPv4 address or an IPv6 address in brackets "
+            f"(got {shown(host)})"
+        )
+    return None
+
+
+def _is_host(host: str) -> bool:
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:
+            return False
+        return "%" not in host
+    name = host[:-1] if host.endswith(".") else host
+    labels = name.split(".")
+    if not name or len(name) > 253 or not all(HOST_LABEL.fullmatch(label) for label in labels):
+        return False
+    if all(label.isdigit() for label in labels):
+        try:
+            ipaddress.IPv4Address(name)
+        except ValueError:
+            return False
+    return True
 
 
 def _url(value: Any) -> str | None:
-    if value is None:
-        return None
-    parts = urlsplit(value) if isinstance(value, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-        return f"must be an http:// or https:// URL (got {value!r})"
-    return None
+    return None if value is None else url_problem(value)
 
 
 RULES: dict[str, Callable[[Any], str | None]] = {
     "identity_pool_id": _pool_id,
     "mode": _mode,
     "timeout_seconds": _number(0, MAX_TIMEOUT_SECONDS, integer=True),
-    "poll_interval_seconds": _number(0, MAX_POLL_INTERVAL_SECONDS, low_open=True),
-    "max_poll_interval_seconds": _number(0, MAX_POLL_INTERVAL_SECONDS, low_open=True),
+    "poll_interval_seconds": _number(MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS),
+    "max_poll_interval_seconds": _number(MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS),
     "wait_for_start": _bool,
     "region": _region,
     "endpoint_url": _url,
@@ -143,5 +251,8 @@ def validate(
         problems.append(Problem("max_poll_interval_seconds", reason))
     if problems or pending:
         return None, problems
+    # Numbers cross the wire as floats: whole seconds become ints, intervals floats.
     values["timeout_seconds"] = int(values["timeout_seconds"])
+    values["poll_interval_seconds"] = float(values["poll_interval_seconds"])
+    values["max_poll_interval_seconds"] = float(values["max_poll_interval_seconds"])
     return GateInputs(**values), []

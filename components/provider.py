@@ -25,7 +25,7 @@ from pulumi.dynamic import (
 from pulumi.runtime.rpc import UNKNOWN
 
 from . import gate
-from .errors import BulkPublishGateError
+from .errors import BulkPublishGateError, ConfigurationError
 from .inputs import GateInputs, validate
 from .verdict import bounded_message
 
@@ -48,8 +48,11 @@ class BulkPublishGateProvider(ResourceProvider):
         if inputs is not None:
             problems = gate.settings_problems(inputs, self._aws())
         failures = [CheckFailure(p.field, p.reason) for p in problems]
-        # With every value known and valid, state keeps the inputs with their defaults applied.
-        return CheckResult(inputs.as_props() if inputs and not failures else news, failures)
+        # With every value known and valid, state keeps the inputs with their defaults applied;
+        # otherwise the engine shows the values it gets back: never a URL's user or password.
+        if inputs and not failures:
+            return CheckResult(inputs.as_props(), failures)
+        return CheckResult(_without_credentials(news), failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Always a change, so every `pulumi up` reads again; a new pool replaces the gate."""
@@ -70,10 +73,16 @@ class BulkPublishGateProvider(ResourceProvider):
         return UpdateResult(self._run(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """`pulumi refresh`: one read, no wait, never fails on a status."""
-        inputs = _inputs(props)
-        once = GateInputs(**{**inputs.as_props(), "timeout_seconds": 0, "wait_for_start": False})
+        """`pulumi refresh`: one read, no wait, never fails on a status.
+
+        State that breaks a rule (written by an older version, or edited) fails before any
+        call, naming the property, the rule and the fix.
+        """
         with _reported():
+            inputs = _inputs(props)
+            once = GateInputs(
+                **{**inputs.as_props(), "timeout_seconds": 0, "wait_for_start": False}
+            )
             observation = gate.observe(once, self._aws())
         # The outputs of the one-shot read, with the resource's own inputs (not `once`'s) kept.
         return ReadResult(id_, {**gate.outputs(observation), **inputs.as_props()})
@@ -94,11 +103,26 @@ class BulkPublishGateProvider(ResourceProvider):
 
 
 def _inputs(props: dict[str, Any]) -> GateInputs:
+    """The inputs kept in state, checked again: a ConfigurationError that says the fix."""
     inputs, problems = validate(props)
     if inputs is None:
         said = "; ".join(f"{p.field} {p.reason}" for p in problems)
-        raise ValueError(f"invalid bulk-publish-gate inputs: {said}")
+        raise ConfigurationError(
+            f"the gate's saved inputs break the input rules: {said}. Fix the stack "
+            "configuration (bulk-publish-gate:...) or BulkPublishGateArgs and run `pulumi up`, "
+            "which checks and saves valid inputs; then `pulumi refresh` works again."
+        )
     return inputs
+
+
+def _without_credentials(props: dict[str, Any]) -> dict[str, Any]:
+    """`props` with everything before the endpoint URL's last `@` replaced (a password may
+    hold any character)."""
+    url = props.get("endpoint_url")
+    if not isinstance(url, str) or "@" not in url:
+        return props
+    scheme = url.split("://", 1)[0] if "://" in url else "?"
+    return {**props, "endpoint_url": f"{scheme[:8]}://***@{url.rpartition('@')[2]}"}
 
 
 @contextmanager

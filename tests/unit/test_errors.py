@@ -4,12 +4,27 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import (
+    CapacityNotAvailableError,
     ClientError,
+    ConfigParseError,
     ConnectionClosedError,
+    ConnectTimeoutError,
     EndpointConnectionError,
+    HTTPClientError,
+    IncompleteReadError,
+    InvalidMaxRetryAttemptsError,
+    InvalidRegionError,
+    InvalidRetryModeError,
     NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
     ProfileNotFound,
     ReadTimeoutError,
+    ResponseStreamingError,
+    SSLError,
+    UnknownEndpointError,
+    UnknownServiceError,
+    WaiterError,
 )
 
 from components.errors import (
@@ -53,6 +68,35 @@ CASES = [
     (NoCredentialsError(), ConfigurationError, "standard chain"),
     (ProfileNotFound(profile="nope"), ConfigurationError, "aws:profile"),
     (ValueError("odd"), BulkPublishGateError, "ValueError: odd"),
+    # Only what may succeed a little later is transient.
+    (ConnectTimeoutError(endpoint_url="https://x"), TransientError, "Connect timeout"),
+    (HTTPClientError(error="reset"), TransientError, "reset"),
+    (IncompleteReadError(actual_bytes=1, expected_bytes=2), TransientError, "1 read"),
+    (ResponseStreamingError(error="gone"), TransientError, "gone"),
+    (CapacityNotAvailableError(), TransientError, "capacity"),
+    # Settings that cannot work are configuration errors, with the fix.
+    (InvalidRegionError(region_name="a_b"), ConfigurationError, "bulk-publish-gate:region"),
+    (NoRegionError(), ConfigurationError, "aws:region"),
+    (
+        UnknownEndpointError(service_name="cognito-sync", region_name="xx-1"),
+        ConfigurationError,
+        "AWS_ENDPOINT_URL_COGNITO_SYNC",
+    ),
+    (
+        InvalidMaxRetryAttemptsError(provided_max_attempts=0, min_value=1),
+        ConfigurationError,
+        "AWS_MAX_ATTEMPTS",
+    ),
+    (
+        InvalidRetryModeError(provided_retry_mode="bogus", valid_modes="legacy"),
+        ConfigurationError,
+        "AWS_RETRY_MODE",
+    ),
+    (ParamValidationError(report="Invalid length"), ConfigurationError, "Invalid length"),
+    (SSLError(endpoint_url="https://x", error="bad cert"), ConfigurationError, "bad cert"),
+    (ConfigParseError(path="~/.aws/config"), ConfigurationError, "~/.aws/config"),
+    (UnknownServiceError(service_name="x", known_service_names="y"), ConfigurationError, "x"),
+    (WaiterError(name="w", reason="r", last_response={}), BulkPublishGateError, "WaiterError"),
 ]
 
 
@@ -77,3 +121,17 @@ def test_messages_name_the_pool_and_region(code):
 def test_our_own_errors_pass_through_unchanged():
     error = PoolNotFoundError("x")
     assert map_error(error, identity_pool_id=POOL, region="r", operation="Op") is error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        EndpointConnectionError(endpoint_url="http://me:hunter2@h:1/x"),
+        SSLError(endpoint_url="https://me:hunter2@h", error="bad"),
+        ValueError("Invalid endpoint: http://me:hunter2@h"),
+    ],
+)
+def test_credentials_in_a_url_never_reach_the_message(error):
+    mapped = map_error(error, identity_pool_id=POOL, region="us-east-1", operation="Op")
+    assert "hunter2" not in str(mapped)
+    assert "h" in str(mapped)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from components.cognito_sync import endpoint_override, region_problem
+from components.cognito_sync import (
+    ClientSettings,
+    CognitoSync,
+    endpoint_override,
+    region_problem,
+    retry_settings,
+)
+from components.errors import ConfigurationError
 from components.gate import AwsDefaults, client_settings, settings_problems
 from components.inputs import GateInputs, validate
 
@@ -27,7 +34,7 @@ BAD = [
     ({"timeout_seconds": "10"}, "timeout_seconds", "whole number"),
     ({"timeout_seconds": True}, "timeout_seconds", "whole number"),
     ({"timeout_seconds": float("nan")}, "timeout_seconds", "whole number"),
-    ({"poll_interval_seconds": 0}, "poll_interval_seconds", "more than 0"),
+    ({"poll_interval_seconds": 0}, "poll_interval_seconds", "at least 0.01"),
     ({"poll_interval_seconds": 3601}, "poll_interval_seconds", "at most 3600"),
     ({"max_poll_interval_seconds": "x"}, "max_poll_interval_seconds", "a number"),
     ({"poll_interval_seconds": 10, "max_poll_interval_seconds": 5}, "max_poll", "at least poll"),
@@ -35,6 +42,52 @@ BAD = [
     ({"region": "mars"}, "region", "AWS region name"),
     ({"endpoint_url": "localhost:4599"}, "endpoint_url", "http:// or https://"),
     ({"endpoint_url": "ftp://x"}, "endpoint_url", "http:// or https://"),
+    # Numbers that do not fit a float, or are not numbers at all, get the normal message.
+    ({"timeout_seconds": float("inf")}, "timeout_seconds", "at most 86400 (got inf)"),
+    ({"timeout_seconds": float("-inf")}, "timeout_seconds", "at least 0"),
+    ({"timeout_seconds": 1e309}, "timeout_seconds", "at most 86400"),
+    ({"timeout_seconds": 2 * 10**308}, "timeout_seconds", "at most 86400"),
+    ({"timeout_seconds": 10**5000}, "timeout_seconds", "(got an integer of 5001 digits)"),
+    ({"timeout_seconds": -(10**400)}, "timeout_seconds", "at least 0"),
+    ({"timeout_seconds": [60]}, "timeout_seconds", "whole number"),
+    ({"poll_interval_seconds": float("nan")}, "poll_interval_seconds", "a number"),
+    ({"poll_interval_seconds": 10**400}, "poll_interval_seconds", "at most 3600"),
+    ({"poll_interval_seconds": 1e-12}, "poll_interval_seconds", "at least 0.01"),
+    ({"poll_interval_seconds": 0.009}, "poll_interval_seconds", "at least 0.01"),
+    ({"max_poll_interval_seconds": float("inf")}, "max_poll_interval_seconds", "at most 3600"),
+    ({"max_poll_interval_seconds": {"a": 1}}, "max_poll_interval_seconds", "a number"),
+    ({"mode": ["gate"]}, "mode", "one of gate, observe"),
+    ({"wait_for_start": 1}, "wait_for_start", "true or false"),
+    ({"region": "us-east-\u0661"}, "region", "AWS region name"),
+    ({"region": " us-east-1"}, "region", "AWS region name"),
+    ({"region": "us-" + "e" * 70 + "-1"}, "region", "AWS region name"),
+    ({"identity_pool_id": "us-east-1:\uff10"}, "identity_pool_id", "must match"),
+    # Endpoint URLs are checked as botocore will use them.
+    ({"endpoint_url": "http://[::1"}, "endpoint_url", "not a valid URL"),
+    ({"endpoint_url": "http://a b"}, "endpoint_url", "no spaces or control characters"),
+    ({"endpoint_url": "http://h\n"}, "endpoint_url", "no spaces or control characters"),
+    ({"endpoint_url": "http://h\r\n:80"}, "endpoint_url", "no spaces or control characters"),
+    ({"endpoint_url": " http://h"}, "endpoint_url", "no spaces or control characters"),
+    ({"endpoint_url": "http://h\u00e9.com"}, "endpoint_url", "printable ASCII"),
+    ({"endpoint_url": "http://h:99999"}, "endpoint_url", "port from 1 to 65535"),
+    ({"endpoint_url": "http://h:0"}, "endpoint_url", "port from 1 to 65535"),
+    ({"endpoint_url": "http://h:abc"}, "endpoint_url", "port from 1 to 65535"),
+    ({"endpoint_url": "http://h:"}, "endpoint_url", "port from 1 to 65535"),
+    ({"endpoint_url": "http://h:+80"}, "endpoint_url", "port from 1 to 65535"),
+    ({"endpoint_url": "http://:4599"}, "endpoint_url", "must name a host"),
+    ({"endpoint_url": "http://-h-.com"}, "endpoint_url", "must name a host"),
+    ({"endpoint_url": "http://h_1.com"}, "endpoint_url", "must name a host"),
+    ({"endpoint_url": "http://1.2.3.999"}, "endpoint_url", "must name a host"),
+    ({"endpoint_url": "http://::1:80"}, "endpoint_url", "must name a host"),
+    ({"endpoint_url": "http://[::g]:80"}, "endpoint_url", "not a valid URL"),
+    ({"endpoint_url": "http://[fe80::1%25eth0]:80"}, "endpoint_url", "must name a host"),
+    ({"endpoint_url": "http://[::1]x"}, "endpoint_url", "not a valid URL"),
+    ({"endpoint_url": "http://h/prefix"}, "endpoint_url", "no path, query or fragment"),
+    ({"endpoint_url": "http://h?a=1"}, "endpoint_url", "no path, query or fragment"),
+    ({"endpoint_url": "http://h#top"}, "endpoint_url", "no path, query or fragment"),
+    ({"endpoint_url": "http:/h"}, "endpoint_url", "http:// or https://"),
+    ({"endpoint_url": "http://" + "a" * 64 + ".com"}, "endpoint_url", "must name a host"),
+    ({"endpoint_url": 4599}, "endpoint_url", "http:// or https://"),
 ]
 
 
@@ -46,6 +99,40 @@ def test_each_bad_input_is_named_with_its_rule(change, field, rule):
         field if field != "max_poll" else "max_poll_interval_seconds"
     ]
     assert rule in problems[0].reason
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://user:hunter2@h:80", "https://:hunter2@h", "http://u:hunter2@[::1", "http://a@b@h"],
+)
+def test_credentials_in_the_endpoint_url_are_refused_without_echoing_them(url):
+    _, problems = validate({"identity_pool_id": POOL, "endpoint_url": url})
+    assert [p.field for p in problems] == ["endpoint_url"]
+    assert "must not contain credentials" in problems[0].reason
+    assert "hunter2" not in problems[0].reason and "@b" not in problems[0].reason
+
+
+GOOD = [
+    ({"endpoint_url": "http://127.0.0.1:4599"}, "endpoint_url", "http://127.0.0.1:4599"),
+    ({"endpoint_url": "http://[::1]:4599/"}, "endpoint_url", "http://[::1]:4599/"),
+    ({"endpoint_url": "https://cognito-sync.us-east-1.amazonaws.com"}, "endpoint_url", None),
+    ({"endpoint_url": "http://localhost.:65535"}, "endpoint_url", None),
+    ({"timeout_seconds": 0}, "timeout_seconds", 0),
+    ({"timeout_seconds": 86400.0}, "timeout_seconds", 86400),
+    ({"poll_interval_seconds": 0.01}, "poll_interval_seconds", 0.01),
+    ({"poll_interval_seconds": 3}, "poll_interval_seconds", 3.0),
+    ({"max_poll_interval_seconds": 3600}, "max_poll_interval_seconds", 3600.0),
+    ({"region": "ap-southeast-2"}, "region", "ap-southeast-2"),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "expected"), GOOD)
+def test_good_inputs_pass_and_are_normalised(change, field, expected):
+    inputs, problems = validate({"identity_pool_id": POOL, **change})
+    assert problems == []
+    value = getattr(inputs, field)
+    assert value == (change[field] if expected is None else expected)
+    assert type(value) is type(GateInputs.__dataclass_fields__[field].default or value)
 
 
 def test_every_problem_is_reported_at_once():
@@ -90,6 +177,124 @@ def test_region_resolution_and_its_rules(region, aws_region, endpoint, expected,
     else:
         assert [p.field for p in problems] == ["region"]
         assert problem in problems[0].reason
+
+
+OVERRIDE = "http://127.0.0.1:4599"
+
+CALLED_REGION = [
+    # (pool id, gate region, aws:region): the region called is not a region name, even with an
+    # endpoint override (botocore signs for it and refuses it, or builds a bad host).
+    ("a_b:0", None, None, "'a_b' (the prefix of identity_pool_id)"),
+    ("us-east-1:0", None, "US-EAST-1", "'US-EAST-1' (aws:region)"),
+    ("us-east-1:0", None, "us_east_1", "'us_east_1' (aws:region)"),
+    ("x:0", None, "", "'x' (the prefix of identity_pool_id)"),
+]
+
+
+@pytest.mark.parametrize(("pool_id", "region", "aws_region", "said"), CALLED_REGION)
+@pytest.mark.parametrize("environ", [{}, {"AWS_ENDPOINT_URL_COGNITO_SYNC": OVERRIDE}])
+def test_the_region_called_must_be_a_region_name_even_with_an_override(
+    pool_id, region, aws_region, said, environ
+):
+    inputs = GateInputs(pool_id, region=region, endpoint_url=None if environ else OVERRIDE)
+    problems = settings_problems(inputs, AwsDefaults(region=aws_region), environ=environ)
+    assert [p.field for p in problems] == ["region"]
+    assert said in problems[0].reason
+    assert "AWS region name" in problems[0].reason
+
+
+ENVIRONMENT = [
+    # (variable, value, field, fragment): bad AWS settings are named before any call.
+    ("AWS_MAX_ATTEMPTS", "abc", "AWS_MAX_ATTEMPTS", "whole number from 1 to 100 (got 'abc')"),
+    ("AWS_MAX_ATTEMPTS", "0", "AWS_MAX_ATTEMPTS", "whole number from 1 to 100"),
+    ("AWS_MAX_ATTEMPTS", "101", "AWS_MAX_ATTEMPTS", "whole number from 1 to 100"),
+    ("AWS_MAX_ATTEMPTS", "-1", "AWS_MAX_ATTEMPTS", "whole number from 1 to 100"),
+    ("AWS_MAX_ATTEMPTS", " 5", "AWS_MAX_ATTEMPTS", "whole number from 1 to 100"),
+    ("AWS_MAX_ATTEMPTS", "1_0", "AWS_MAX_ATTEMPTS", "whole number from 1 to 100"),
+    ("AWS_MAX_ATTEMPTS", "\u0665", "AWS_MAX_ATTEMPTS", "whole number from 1 to 100"),
+    ("AWS_MAX_ATTEMPTS", "9" * 5000, "AWS_MAX_ATTEMPTS", "whole number from 1 to 100"),
+    ("AWS_RETRY_MODE", "bogus", "AWS_RETRY_MODE", "one of legacy, standard, adaptive"),
+    ("AWS_RETRY_MODE", "Standard", "AWS_RETRY_MODE", "one of legacy, standard, adaptive"),
+    (
+        "AWS_ENDPOINT_URL_COGNITO_SYNC",
+        "http://h:99999",
+        "AWS_ENDPOINT_URL_COGNITO_SYNC",
+        "port from 1 to 65535",
+    ),
+    ("AWS_ENDPOINT_URL", "http://u:hunter2@h", "AWS_ENDPOINT_URL", "must not contain credentials"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "field", "fragment"), ENVIRONMENT)
+def test_bad_aws_environment_settings_are_named_before_any_call(name, value, field, fragment):
+    inputs = GateInputs(POOL)
+    problems = settings_problems(inputs, AwsDefaults(), environ={name: value})
+    assert [p.field for p in problems] == [field]
+    assert fragment in problems[0].reason
+    assert "hunter2" not in problems[0].reason
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, ("standard", 3)),
+        ({"AWS_MAX_ATTEMPTS": "1", "AWS_RETRY_MODE": "legacy"}, ("legacy", 1)),
+        ({"AWS_MAX_ATTEMPTS": "", "AWS_RETRY_MODE": ""}, ("standard", 3)),
+        ({"AWS_MAX_ATTEMPTS": "100", "AWS_RETRY_MODE": "adaptive"}, ("adaptive", 100)),
+    ],
+)
+def test_good_retry_settings_pass(environ, expected):
+    assert settings_problems(GateInputs(POOL), AwsDefaults(), environ=environ) == []
+    assert retry_settings({}, environ) == expected
+
+
+PROFILE = "[profile ci]\nmax_attempts = {attempts}\nretry_mode = {mode}\n"
+
+
+@pytest.mark.parametrize(
+    ("attempts", "mode", "environ", "fragment"),
+    [
+        ("0", "standard", {}, "max_attempts of profile ci"),
+        ("x", "standard", {}, "whole number from 1 to 100 (got 'x')"),
+        ("3", "fast", {}, "retry_mode of profile ci in the AWS config file must be one of legacy"),
+        ("0", "fast", {"AWS_MAX_ATTEMPTS": "2", "AWS_RETRY_MODE": "legacy"}, None),
+    ],
+)
+def test_the_profiles_retry_settings_are_checked_unless_the_environment_wins(
+    tmp_path, monkeypatch, attempts, mode, environ, fragment
+):
+    config = tmp_path / "config"
+    config.write_text(PROFILE.format(attempts=attempts, mode=mode))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    problems = settings_problems(GateInputs(POOL), AwsDefaults(profile="ci"), environ=environ)
+    if fragment is None:
+        assert problems == []
+    else:
+        assert [p.field for p in problems] == ["aws:profile"]
+        assert fragment in problems[0].reason
+
+
+def test_a_missing_profile_is_named_at_check():
+    problems = settings_problems(GateInputs(POOL), AwsDefaults(profile="nope"), environ={})
+    assert [p.field for p in problems] == ["aws:profile"]
+    assert "nope" in problems[0].reason
+
+
+@pytest.mark.parametrize(
+    ("environ", "fragment"),
+    [
+        ({"AWS_MAX_ATTEMPTS": "abc"}, "AWS_MAX_ATTEMPTS must be a whole number"),
+        ({"AWS_MAX_ATTEMPTS": "0"}, "AWS_MAX_ATTEMPTS must be a whole number"),
+        ({"AWS_RETRY_MODE": "bogus"}, "AWS_RETRY_MODE must be one of"),
+    ],
+)
+def test_the_client_refuses_bad_retry_settings_as_configuration_errors(
+    monkeypatch, environ, fragment
+):
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=fragment):
+        CognitoSync(ClientSettings("us-east-1", endpoint_url=OVERRIDE))
 
 
 def test_pool_in_a_region_without_the_api_is_refused_unless_overridden():

@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pulumi
 import pytest
 import yaml
 
 from components.cognito_sync import BulkPublishDetails
-from components.config import CONFIG_KEYS, default_parameter_name, parameter_name_problem
+from components.config import (
+    CONFIG_KEYS,
+    default_parameter_name,
+    parameter_name_problem,
+    read_stack_config,
+)
 from components.errors import TransientError
 from components.inputs import GateInputs
 from components.progress import ProgressReporter, format_duration, iso_utc
@@ -93,3 +99,100 @@ def test_pulumi_yaml_declares_every_key_with_the_code_defaults():
         else:
             assert defaults[prop] in (None, ""), key
     assert "completionParameterName" in declared
+
+
+class FakeConfig:
+    """What read_stack_config uses of pulumi.Config: a namespace and string values."""
+
+    name = "bulk-publish-gate"
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+
+    def get(self, key: str) -> str | None:
+        return self.values.get(key)
+
+
+CONFIG_POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
+
+
+def read(**values: str):
+    return read_stack_config(FakeConfig({"identityPoolId": CONFIG_POOL, **values}), "us-east-1")
+
+
+BAD_CONFIG = [
+    # Only plain ASCII decimals are numbers; everything else is named with its key and rule.
+    (
+        "timeoutSeconds",
+        "1_000",
+        "timeoutSeconds must be a whole number in plain digits 0-9, such as 1800 (got '1_000')",
+    ),
+    ("timeoutSeconds", " 5 ", "timeoutSeconds must be a whole number"),
+    ("timeoutSeconds", "5\n", "timeoutSeconds must be a whole number"),
+    ("timeoutSeconds", "\u0661\u0662", "timeoutSeconds must be a whole number"),
+    ("timeoutSeconds", "\uff11\uff12", "timeoutSeconds must be a whole number"),
+    ("timeoutSeconds", "0x10", "timeoutSeconds must be a whole number"),
+    ("timeoutSeconds", "+inf", "timeoutSeconds must be a whole number"),
+    ("timeoutSeconds", "inf", "timeoutSeconds must be a whole number"),
+    ("timeoutSeconds", "nan", "timeoutSeconds must be a whole number"),
+    ("timeoutSeconds", "1e3", "timeoutSeconds must be a whole number"),
+    ("timeoutSeconds", "60.0", "timeoutSeconds must be a whole number"),
+    ("timeoutSeconds", "", "timeoutSeconds must be a whole number"),
+    ("timeoutSeconds", "-1", "timeoutSeconds must be at least 0 and at most 86400"),
+    ("timeoutSeconds", "9" * 400, "timeoutSeconds must be at least 0 and at most 86400"),
+    ("timeoutSeconds", "9" * 5000, "timeoutSeconds must be at least 0 and at most 86400"),
+    ("pollIntervalSeconds", "1e-12", "pollIntervalSeconds must be a number"),
+    ("pollIntervalSeconds", "0.000000000001", "pollIntervalSeconds must be at least 0.01"),
+    ("pollIntervalSeconds", "1_0", "pollIntervalSeconds must be a number"),
+    ("pollIntervalSeconds", "\u0665", "pollIntervalSeconds must be a number"),
+    ("pollIntervalSeconds", "+inf", "pollIntervalSeconds must be a number"),
+    ("pollIntervalSeconds", "infinity", "pollIntervalSeconds must be a number"),
+    ("pollIntervalSeconds", "1e309", "pollIntervalSeconds must be a number"),
+    ("pollIntervalSeconds", "9" * 400, "pollIntervalSeconds must be at least 0.01"),
+    ("pollIntervalSeconds", ".", "pollIntervalSeconds must be a number"),
+    ("maxPollIntervalSeconds", " 30", "maxPollIntervalSeconds must be a number"),
+    ("waitForStart", "yes", "waitForStart must be true or false"),
+    ("waitForStart", " true", "waitForStart must be true or false"),
+    ("publishCompletionParameter", "1", "publishCompletionParameter must be true or false"),
+    ("endpointUrl", "http://[::1", "endpointUrl is not a valid URL"),
+    ("endpointUrl", "http://a b", "endpointUrl must be printable ASCII"),
+    ("endpointUrl", "http://h:99999", "endpointUrl must have a port from 1 to 65535"),
+    ("endpointUrl", "http://h:abc", "endpointUrl must have a port from 1 to 65535"),
+    ("endpointUrl", "http://h\n", "endpointUrl must be printable ASCII"),
+    ("region", "us-east-\u0661", "region must be an AWS region name"),
+]
+
+
+@pytest.mark.parametrize(("key", "raw", "fragment"), BAD_CONFIG)
+def test_bad_config_values_are_listed_with_key_and_rule(key, raw, fragment):
+    with pytest.raises(pulumi.RunError) as error:
+        read(**{key: raw})
+    assert str(error.value).startswith("invalid stack configuration:\n  - ")
+    assert f"bulk-publish-gate:{fragment}" in str(error.value)
+
+
+def test_credentials_in_the_endpoint_config_are_refused_without_echoing_them():
+    with pytest.raises(pulumi.RunError) as error:
+        read(endpointUrl="http://me:hunter2@127.0.0.1:4599")
+    assert "bulk-publish-gate:endpointUrl must not contain credentials" in str(error.value)
+    assert "hunter2" not in str(error.value)
+
+
+GOOD_CONFIG = [
+    ("timeoutSeconds", "0", "timeout_seconds", 0),
+    ("timeoutSeconds", "007", "timeout_seconds", 7),
+    ("timeoutSeconds", "86400", "timeout_seconds", 86400),
+    ("pollIntervalSeconds", "0.01", "poll_interval_seconds", 0.01),
+    ("pollIntervalSeconds", "2", "poll_interval_seconds", 2.0),
+    ("pollIntervalSeconds", ".5", "poll_interval_seconds", 0.5),
+    ("maxPollIntervalSeconds", "3600.0", "max_poll_interval_seconds", 3600.0),
+    ("waitForStart", "True", "wait_for_start", True),
+    ("endpointUrl", "http://127.0.0.1:4599", "endpoint_url", "http://127.0.0.1:4599"),
+]
+
+
+@pytest.mark.parametrize(("key", "raw", "prop", "expected"), GOOD_CONFIG)
+def test_good_config_values_are_typed(key, raw, prop, expected):
+    value = getattr(read(**{key: raw}).gate, prop)
+    assert value == expected
+    assert type(value) is type(expected)
