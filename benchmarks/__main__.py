@@ -2,14 +2,18 @@
 
 - the wait loop's own cost per read, on a fake clock (pure CPU);
 - the emulator under 64 concurrent boto3 clients polling GetBulkPublishDetails;
-- the gate through the SDK's provider server: cold start, Create latency, blob size, peak RSS.
+- the gate through the SDK's provider server: cold start, Create latency, blob size, peak RSS;
+- the project's own stack (status-only) through the real Pulumi engine: up and preview on a
+  settled pool, and the gate's entry in state.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -23,6 +27,7 @@ from components.cognito_sync import BulkPublishDetails
 from components.provider import BulkPublishGateProvider
 from components.waiting import WaitPolicy, wait_for_bulk_publish
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator
+from harness.engine import EngineEnvironment, emulator_aws, find_cli, project_copy
 from harness.provider_server import PROVIDER_KEY, ProviderServer, provider_blob
 from harness.scenarios import pool, pool_id, provider_env
 
@@ -127,6 +132,48 @@ def bench_provider_server(creates: int = 20) -> None:
     row("provider server: peak RSS (VmHWM)", f"{peak / 1024:.0f} MiB" if peak else "n/a")
 
 
+def bench_engine(ups: int = 3) -> None:
+    """Method: the status-only stack of a temporary project copy, `up` ups+1 times and `preview`
+    ups times through the Automation API, on a SUCCEEDED pool (one read each)."""
+    cli = find_cli()
+    if cli is None:
+        row("real engine", "n/a: no pulumi on PATH and none built (`make engine`)")
+        return
+    from pulumi import automation as auto
+
+    with tempfile.TemporaryDirectory() as scratch, Emulator() as emulator:
+        emulator.backend.put_pool(pool("succeeded"))
+        root = Path(scratch)
+        engine = EngineEnvironment(
+            cli, root / "home", root / "state", "bench", emulator_aws(emulator.url)
+        )
+        with engine.applied():
+            stack = engine.stack("bench", project_copy(root / "project"))
+            config = {
+                "bulk-publish-gate:identityPoolId": pool_id("succeeded"),
+                "bulk-publish-gate:publishCompletionParameter": "false",
+                "aws:region": "us-east-1",
+            }
+            stack.set_all_config({k: auto.ConfigValue(v) for k, v in config.items()})
+            first = _timed(stack.up)
+            updates = [_timed(stack.up) for _ in range(ups)]
+            previews = [_timed(stack.preview) for _ in range(ups)]
+            resources = stack.export_stack().deployment["resources"]
+    [gate] = [r for r in resources if r["type"].endswith("cognito-sync:BulkPublishGate")]
+    row(f"real engine: {cli.version()} ({cli.origin})", "")
+    row("real engine: first up (create, settled pool)", f"{first:.2f} s")
+    row(f"real engine: median of {ups} more ups (update)", f"{statistics.median(updates):.2f} s")
+    row(f"real engine: median of {ups} previews", f"{statistics.median(previews):.2f} s")
+    row("real engine: the gate's state entry", f"{len(json.dumps(gate))} bytes")
+    row("real engine: API calls in all", f"{sum(emulator.backend.calls().values())}")
+
+
+def _timed(operation) -> float:
+    started = time.perf_counter()
+    operation()
+    return time.perf_counter() - started
+
+
 def _peak_rss_kib(pid: int) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -142,6 +189,7 @@ def main() -> int:
     bench_wait_loop()
     bench_emulator()
     bench_provider_server()
+    bench_engine()
     return 0
 
 

@@ -11,7 +11,13 @@ from .build import (
     find_cli,
     pinned_version,
 )
-from .environment import EngineEnvironment, clean_environ, emulator_aws, project_program
+from .environment import (
+    EngineEnvironment,
+    clean_environ,
+    emulator_aws,
+    project_copy,
+    project_program,
+)
 
 __all__ = [
     "BIN_DIR",
@@ -25,5 +31,6 @@ __all__ = [
     "ensure_cli",
     "find_cli",
     "pinned_version",
+    "project_copy",
     "project_program",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import runpy
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ import yaml
 
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 
+from ..provider_server import PROJECT_DIR
 from .build import Cli
 
 CALLER_PREFIXES = ("AWS_", "PULUMI_")
@@ -115,3 +117,24 @@ def project_program(project_dir: Path) -> Callable[[], None]:
         runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
 
     return program
+
+
+def project_copy(root: Path) -> Path:
+    """A copy of the producer and consumer projects under `root` (for tests and benchmarks,
+    whose stack files must not land in the clone), their Pulumi.yaml naming this virtualenv.
+
+    The engine starts the dynamic-provider process in the stack's project folder and unpickles
+    each provider by module name there, so each folder gets the packages its providers need."""
+    root.mkdir(parents=True, exist_ok=True)
+    consumer = root / "examples" / "consumer"
+    consumer.mkdir(parents=True)
+    for source, target in ((PROJECT_DIR, root), (PROJECT_DIR / "examples" / "consumer", consumer)):
+        for name in ("Pulumi.yaml", "__main__.py"):
+            shutil.copy(source / name, target / name)
+        settings = yaml.safe_load((target / "Pulumi.yaml").read_text())
+        settings["runtime"]["options"]["virtualenv"] = sys.prefix
+        (target / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
+    ignore = shutil.ignore_patterns("__pycache__")
+    for package, where in (("components", root), ("harness", root), ("harness", consumer)):
+        shutil.copytree(PROJECT_DIR / package, where / package, ignore=ignore)
+    return root

@@ -8,17 +8,20 @@ Only the tests that need the pulumi-aws plugin are skipped where it is not insta
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import urllib.request
 from pathlib import Path
 
 import pytest
-import yaml
 
-from harness.engine import EngineEnvironment, EngineUnavailable, emulator_aws, ensure_cli
+from harness.engine import (
+    EngineEnvironment,
+    EngineUnavailable,
+    emulator_aws,
+    ensure_cli,
+    project_copy,
+)
 from harness.local import aws_plugin_dir
-from harness.provider_server import PROJECT_DIR
 
 PASSPHRASE = "e2e-tests-protect-nothing"
 NO_AWS_PLUGIN = (
@@ -68,26 +71,8 @@ def cli():
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """A copy of the producer and consumer projects (and the harness, for the Recorder), whose
-    Pulumi.yaml names this interpreter's virtualenv."""
-    root = tmp_path / "project"
-    root.mkdir()
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(PROJECT_DIR / name, root / name)
-    consumer = root / "examples" / "consumer"
-    consumer.mkdir(parents=True)
-    for name in ("Pulumi.yaml", "__main__.py"):
-        shutil.copy(PROJECT_DIR / "examples" / "consumer" / name, consumer / name)
-    # The engine starts the dynamic-provider process in the project's folder and unpickles each
-    # provider by module name there, so a provider's module must import from that folder.
-    ignore = shutil.ignore_patterns("__pycache__")
-    for package, where in (("components", root), ("harness", root), ("harness", consumer)):
-        shutil.copytree(PROJECT_DIR / package, where / package, ignore=ignore)
-    for directory in (root, consumer):
-        settings = yaml.safe_load((directory / "Pulumi.yaml").read_text())
-        settings["runtime"]["options"]["virtualenv"] = sys.prefix
-        (directory / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
-    return root
+    """A copy of the producer and consumer projects (see `harness.engine.project_copy`)."""
+    return project_copy(tmp_path / "project")
 
 
 @pytest.fixture
