@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 
 from .cognito_sync import region_of_pool
-from .inputs import shown, validate
+from .inputs import GateInputs, region_name_problem, shown, validate
 from .resource import BulkPublishGateArgs
 
 CONFIG_KEYS: dict[str, tuple[str, type]] = {
@@ -65,6 +65,8 @@ def read_stack_config(
                 problems.append(f"{namespace}:{key} {error}")
     inputs, found = validate(values)
     problems += [f"{namespace}:{CONFIG_KEYS[p.field][0]} {p.reason}" for p in found]
+    if inputs is not None and (reason := _called_region_problem(inputs, aws_region, namespace)):
+        problems.append(reason)
     name = config.get(PARAMETER_NAME_KEY) or None
     if inputs is not None and name is None:
         region = inputs.region or aws_region or region_of_pool(inputs.identity_pool_id)
@@ -81,6 +83,24 @@ def read_stack_config(
     if problems or inputs is None:
         raise pulumi.RunError("invalid stack configuration:\n  - " + "\n  - ".join(problems))
     return StackSettings(BulkPublishGateArgs(**inputs.as_props()), name, publish)
+
+
+def _called_region_problem(
+    inputs: GateInputs, aws_region: str | None, namespace: str
+) -> str | None:
+    """Why the region the gate would call is not a region name (aws:region, or the pool id's
+    prefix, when the gate has no region of its own), or None."""
+    if inputs.region is not None:
+        return None  # checked by the input rules
+    region = aws_region or region_of_pool(inputs.identity_pool_id)
+    if region_name_problem(region) is None:
+        return None
+    source = "aws:region" if aws_region else f"{namespace}:identityPoolId"
+    where = "" if aws_region else ", the region prefix of the pool id,"
+    return (
+        f"{source}: {shown(region)}{where} is not an AWS region name such as us-east-1; "
+        f"set {namespace}:region (or aws:region) to the region to call"
+    )
 
 
 def default_parameter_name(identity_pool_id: str, region: str) -> str:

@@ -19,7 +19,8 @@ MAX_POLL_INTERVAL_SECONDS = 3_600
 MIN_POLL_INTERVAL_SECONDS = 0.01
 """The shortest first interval: the backoff doubles it at most 32 times, so a smaller one
 (1e-12 s) would never reach a sane delay and hammer the API."""
-REGION_PATTERN = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+", re.ASCII)
+REGION_PATTERN = re.compile(r"[a-z]{2,8}(-[a-z]+)+-[0-9]+", re.ASCII)
+"""us-east-1, us-gov-west-1, eusc-de-east-1...: lowercase ASCII words and a number."""
 REGION_MAX_LENGTH = 63
 """botocore's limit: a region is one DNS label."""
 HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)", re.ASCII)

@@ -226,7 +226,7 @@ def test_the_config_reader_accepts_like_the_rules_or_lists_every_key(raw):
     except pulumi.RunError as error:
         head, *lines = str(error).split("\n  - ")
         assert head == "invalid stack configuration:"
-        assert lines and all(line.startswith(f"{NAMESPACE}:") for line in lines)
+        assert lines and all(line.startswith((f"{NAMESPACE}:", "aws:")) for line in lines)
         return
     for prop, value in raw.items():
         if CONFIG_KEYS[prop][1] in (int, float):

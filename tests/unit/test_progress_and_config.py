@@ -196,3 +196,24 @@ def test_good_config_values_are_typed(key, raw, prop, expected):
     value = getattr(read(**{key: raw}).gate, prop)
     assert value == expected
     assert type(value) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("values", "aws_region", "fragment"),
+    [
+        ({"identityPoolId": "a_b:0"}, None, "bulk-publish-gate:identityPoolId: 'a_b', the region"),
+        ({}, "US-EAST-1", "aws:region: 'US-EAST-1' is not an AWS region name"),
+        ({}, "us-east-1\n", "aws:region: 'us-east-1\\n' is not an AWS region name"),
+    ],
+)
+def test_the_region_the_gate_would_call_must_be_a_region_name(values, aws_region, fragment):
+    config = FakeConfig({"identityPoolId": CONFIG_POOL, **values})
+    with pytest.raises(pulumi.RunError) as error:
+        read_stack_config(config, aws_region)
+    assert fragment in str(error.value)
+    assert "set bulk-publish-gate:region" in str(error.value)
+
+
+def test_a_gate_region_of_its_own_makes_aws_region_irrelevant():
+    config = FakeConfig({"identityPoolId": CONFIG_POOL, "region": "us-east-1"})
+    assert read_stack_config(config, "weird_region").gate.region == "us-east-1"
