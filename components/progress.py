@@ -53,8 +53,13 @@ class ProgressReporter:
         self._last_at: float | None = None
 
     def __call__(self, step: Progress) -> float:
+        if self._last_at is None and step.in_flight == 0.0:
+            # The wait's first call, as its first read starts: start the heartbeat clock quietly.
+            self._last_at = step.elapsed
+            return self.heartbeat_seconds
         key = _key(step)
-        due = self._last_at is None or step.elapsed - self._last_at >= self.heartbeat_seconds
+        # (a microsecond early counts: the wait's clock arithmetic is floating point)
+        due = self._last_at is None or step.elapsed - self._last_at >= self.heartbeat_seconds - 1e-6
         if key != self._last_key or due:
             self._last_key, self._last_at = key, step.elapsed
             self.write(self.line(step))

@@ -191,8 +191,9 @@ def wait_for_bulk_publish(
     Non-retryable errors propagate at once. Transient ones are retried inside the deadline; if
     no read ever succeeded, a ReadsFailedError says how many failed and the last error. No
     sleep crosses the deadline and no read outlives deadline + read_margin_seconds, so that is
-    the bound on the wall time. `on_progress` may return the seconds until it wants to be
-    called again: the wait then calls it while it sleeps or a read is in flight.
+    the bound on the wall time. `on_progress` is called as the first read starts, after each
+    read, and, when it returns the seconds until it wants to be called again, by then, even
+    while the wait sleeps or a read is in flight.
     """
     return _Wait(read, policy, clock, sleep, random, on_progress, start, label).run()
 
@@ -213,6 +214,7 @@ class _Wait:
         self.next_tick: float | None = None
 
     def run(self) -> WaitResult:
+        self._report(None, 0.0, in_flight=0.0)  # the first read starts: heartbeats count from now
         attempt = 0
         while True:
             error = self._read_once()

@@ -34,6 +34,8 @@ class Script:
     sleeps: list[float] = field(default_factory=list)
     reads: int = 0
     """Reads started."""
+    completed: list[str | Exception] = field(default_factory=list)
+    """The outcome of each read that finished (an abandoned one never does)."""
 
     def clock(self) -> float:
         return self.now
@@ -80,6 +82,7 @@ class FakeCall:
 
     def result(self) -> BulkPublishDetails:
         assert self.remaining == 0.0
+        self.script.completed.append(self.outcome)
         if isinstance(self.outcome, Exception):
             raise self.outcome
         return BulkPublishDetails(POOL, self.outcome)

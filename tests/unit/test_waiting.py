@@ -130,8 +130,19 @@ def test_heartbeats_keep_coming_while_a_read_is_in_flight():
     run(script, WaitPolicy(1800, 5, 30), random=1.0, on_progress=heartbeats)
     in_flight = [(s.elapsed, s.in_flight) for s in heartbeats.steps if s.in_flight is not None]
     # the second read starts at 5 s; heartbeats come 30 s after the last progress call
-    assert in_flight == [(30, 25), (60, 55), (90, 85)]
-    assert all(s.details.status == "IN_PROGRESS" for s in heartbeats.steps)
+    assert in_flight == [(0, 0), (30, 25), (60, 55), (90, 85)]
+    assert all(s.details.status == "IN_PROGRESS" for s in heartbeats.steps[1:])
+
+
+def test_heartbeats_keep_coming_while_the_first_read_is_in_flight():
+    heartbeats = Heartbeats(every=30)
+    script = Script([Slow(70, "SUCCEEDED")])
+    run(script, WaitPolicy(1800, 5, 30), on_progress=heartbeats)
+    assert [(s.elapsed, s.in_flight, s.details) for s in heartbeats.steps] == [
+        (0, 0, None),
+        (30, 30, None),
+        (60, 60, None),
+    ]
 
 
 def test_heartbeats_keep_coming_through_long_sleeps_and_the_sleeps_add_up():
@@ -139,10 +150,10 @@ def test_heartbeats_keep_coming_through_long_sleeps_and_the_sleeps_add_up():
     script = Script(["IN_PROGRESS", "IN_PROGRESS", "SUCCEEDED"])
     run(script, WaitPolicy(1800, 100, 100), random=1.0, on_progress=heartbeats)
     times = [s.elapsed for s in heartbeats.steps]
-    assert times == [0, 30, 60, 90, 100, 130, 160, 190]
+    assert times == [0, 0, 30, 60, 90, 100, 130, 160, 190]
     assert max(script.sleeps) == 30
     assert sum(script.sleeps) == 200
-    assert [s.next_delay for s in heartbeats.steps][:4] == [100, 70, 40, 10]
+    assert [s.next_delay for s in heartbeats.steps][1:5] == [100, 70, 40, 10]
 
 
 def test_timeout_zero_reads_once_and_never_sleeps():
@@ -213,6 +224,8 @@ def test_progress_reports_each_pause_with_elapsed_and_next_delay():
     seen = []
     script = Script(["IN_PROGRESS", THROTTLED, "SUCCEEDED"], read_seconds=1)
     run(script, POLICY, on_progress=seen.append)
+    first, *seen = seen
+    assert (first.elapsed, first.reads, first.details, first.in_flight) == (0, 0, None, 0)
     assert [(p.reads, p.details.status, type(p.error), p.failed_reads) for p in seen] == [
         (1, "IN_PROGRESS", type(None), 0),
         (1, "IN_PROGRESS", TransientError, 1),
