@@ -47,9 +47,10 @@ def action(status: str, wait_for_start: bool = False) -> Action:
 
 SERVICE_TEXT_LIMIT = 1024
 """Characters of service text (a FailureMessage, an error message) kept; the rest is cut."""
-ERROR_WIRE_LIMIT = 4096
-"""Bytes an error message may take in gRPC's percent-encoded `grpc-message` trailer; the
-engine's metadata limit is 8 KiB to 16 KiB, and the traceback needs room too."""
+ERROR_WIRE_LIMIT = 3072
+"""Bytes an error message may take in gRPC's percent-encoded `grpc-message` trailer: gRPC's
+metadata limits are 8 KiB (soft) and 16 KiB (hard), and the SDK sends our traceback (about
+2 KiB) in the same trailer."""
 
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves

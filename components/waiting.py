@@ -175,6 +175,29 @@ def in_thread(read: Reader) -> Pending:
     return _OnThread(read)
 
 
+class _Done:
+    def __init__(self, read: Reader) -> None:
+        self._value: BulkPublishDetails | None = None
+        self._error: Exception | None = None
+        try:
+            self._value = read()
+        except Exception as error:
+            self._error = error
+
+    def wait(self, _seconds: float) -> bool:
+        return True
+
+    def result(self) -> BulkPublishDetails:
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def inline(read: Reader) -> Pending:
+    """Run `read` now, on the calling thread: no wall-time bound (benchmarks, simple callers)."""
+    return _Done(read)
+
+
 def wait_for_bulk_publish(
     read: Reader,
     policy: WaitPolicy,

@@ -22,6 +22,7 @@ from components.waiting import (
     Backoff,
     WaitPolicy,
     in_thread,
+    inline,
 )
 from tests.unit.fakes import POOL, Heartbeats, Script, Slow, run
 
@@ -266,3 +267,12 @@ def test_in_thread_gives_the_answer_or_the_error_and_can_be_left_behind():
     assert stuck.wait(0.01) is False  # the wait can stop waiting; the thread is a daemon
     release.set()
     assert stuck.wait(10) and stuck.result() is answer
+
+
+def test_inline_runs_the_read_at_once_on_the_calling_thread():
+    answer = BulkPublishDetails(POOL, "SUCCEEDED")
+    done = inline(lambda: answer)
+    assert done.wait(0) and done.result() is answer
+    failed = inline(lambda: (_ for _ in ()).throw(THROTTLED))
+    with pytest.raises(TransientError):
+        failed.result()
