@@ -7,12 +7,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import Enum
 
 import boto3
 import botocore.session
 from botocore.config import Config
 
-from .errors import ConfigurationError, map_error
+from .errors import ConfigurationError, InvalidRequestError, map_error
 from .verdict import clean_text, conform
 
 COGNITO_SYNC_REGIONS = frozenset(
@@ -73,6 +74,23 @@ class BulkPublishDetails:
     """When it completed, in UTC; set when SUCCEEDED."""
     failure_message: str | None = None
     """Why it failed; set only when FAILED, cleaned and cut to SERVICE_TEXT_LIMIT characters."""
+
+
+class StartOutcome(Enum):
+    """What BulkPublish answered."""
+
+    STARTED = "started"
+    """A new bulk publish is IN_PROGRESS."""
+    ALREADY_RUNNING = "already_running"
+    """DuplicateRequestException: one is IN_PROGRESS already; wait on it."""
+    ALREADY_STREAMED = "already_streamed"
+    """AlreadyStreamedException: one SUCCEEDED in the last 24 hours; none may start yet."""
+
+
+_START_OUTCOMES = {
+    "DuplicateRequestException": StartOutcome.ALREADY_RUNNING,
+    "AlreadyStreamedException": StartOutcome.ALREADY_STREAMED,
+}
 
 
 def region_of_pool(identity_pool_id: str) -> str:
@@ -148,6 +166,31 @@ class CognitoSync:
             complete_time=_utc(answer.get("BulkPublishCompleteTime")),
             failure_message=failure_message,
         )
+
+    def bulk_publish(self, identity_pool_id: str) -> StartOutcome:
+        """Start a bulk publish of the pool. A publish already running (DuplicateRequest) and a
+        success within the last 24 hours (AlreadyStreamed) are outcomes, not errors."""
+        try:
+            self._client.bulk_publish(IdentityPoolId=identity_pool_id)
+        except Exception as error:
+            code = getattr(error, "response", {}).get("Error", {}).get("Code")
+            if code in _START_OUTCOMES:
+                return _START_OUTCOMES[code]
+            _clean_service_message(error)
+            mapped = map_error(
+                error,
+                identity_pool_id=identity_pool_id,
+                region=self.settings.region,
+                operation="BulkPublish",
+            )
+            if code == "InvalidParameterException":
+                mapped = InvalidRequestError(
+                    f"{mapped} A bulk publish needs the pool's Cognito stream: set CognitoStreams "
+                    "(StreamName, RoleArn, StreamingStatus ENABLED) with "
+                    "SetIdentityPoolConfiguration, then run it again."
+                )
+            raise mapped from error
+        return StartOutcome.STARTED
 
     def close(self) -> None:
         """Release the connection pool."""

@@ -39,6 +39,7 @@ class BulkPublishGate(pulumi.ComponentResource):
         self.bulk_publish_complete_time = self.resource.bulk_publish_complete_time
         self.failure_message = self.resource.failure_message
         self.gate_open = self.resource.gate_open
+        self.gate_reason = self.resource.gate_reason
         self.checked_at = self.resource.checked_at
         self.register_outputs(self.outputs())
 

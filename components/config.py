@@ -21,6 +21,9 @@ CONFIG_KEYS: dict[str, tuple[str, type]] = {
     "wait_for_start": ("waitForStart", bool),
     "region": ("region", str),
     "endpoint_url": ("endpointUrl", str),
+    "completed_after": ("completedAfter", str),
+    "max_age_seconds": ("maxAgeSeconds", int),
+    "start_bulk_publish": ("startBulkPublish", bool),
 }
 """Gate input -> (config key without namespace, type). An empty string key is unset: Pulumi.yaml
 declares the optional ones with `default: ""`, since the CLI requires a declared key that has

@@ -214,7 +214,7 @@ def _from_client_error(error: ClientError, *, where: str, operation: str) -> Bul
         return AccessDeniedError(
             f"Cognito Sync refused {operation} on {where} ({said}). This API accepts developer "
             "(IAM) credentials only, never Cognito Identity temporary user credentials: use an "
-            "IAM user or role allowed cognito-sync:GetBulkPublishDetails on this pool "
+            f"IAM user or role allowed cognito-sync:{operation} on this pool "
             "(choose it with AWS_PROFILE or aws:profile)."
         )
     if code == "ResourceNotFoundException":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,15 +15,25 @@ from .cognito_sync import (
     BulkPublishDetails,
     ClientSettings,
     CognitoSync,
+    StartOutcome,
     aws_config_problem,
     endpoint_override,
     region_of_pool,
     region_problem,
 )
-from .errors import GateClosedError, ReadsFailedError
-from .inputs import GateInputs, Problem, region_name_problem, shown, url_problem
+from .errors import GateClosedError, ReadsFailedError, ReadTimedOutError
+from .inputs import GateInputs, Problem, parse_instant, region_name_problem, shown, url_problem
 from .progress import ProgressReporter, format_duration, iso_utc
-from .verdict import Seen, Verdict, judge
+from .verdict import (
+    Action,
+    Seen,
+    Verdict,
+    freshness_bound,
+    is_stale,
+    judge,
+    next_start_after,
+    should_start,
+)
 from .waiting import Pending, Reader, WaitPolicy, WaitResult, in_thread, wait_for_bulk_publish
 
 OUTPUT_KEYS = (
@@ -33,6 +43,7 @@ OUTPUT_KEYS = (
     "bulk_publish_complete_time",
     "failure_message",
     "gate_open",
+    "gate_reason",
     "checked_at",
 )
 """The properties a gate computes, besides its inputs."""
@@ -106,6 +117,10 @@ class Observation:
     """Wall-clock time (UTC) of the read whose answer `details` holds, not the end of the wait."""
     region: str
     """The region that was called."""
+    bound: datetime | None = None
+    """The freshness bound at the time of the run (completedAfter, maxAgeSeconds)."""
+    started: StartOutcome | None = None
+    """What BulkPublish answered, when this run called it (startBulkPublish)."""
 
     @property
     def details(self) -> BulkPublishDetails:
@@ -113,13 +128,19 @@ class Observation:
 
     @property
     def gate_open(self) -> bool:
-        return self.details.status == "SUCCEEDED"
+        return verdict(self).open
+
+
+START_SKEW = timedelta(seconds=60)
+"""After this run starts a bulk publish, an answer about one that started more than this before
+the call is still the previous publish (clock skew allowed for) and is waited on."""
 
 
 def observe(
     inputs: GateInputs,
     aws: AwsDefaults,
     *,
+    allow_start: bool = False,
     client_factory: Callable[[ClientSettings], CognitoSync] = CognitoSync,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     clock: Callable[[], float] = time.monotonic,
@@ -129,44 +150,132 @@ def observe(
 ) -> Observation:
     """Read the pool and wait while the policy says so; API errors propagate as our errors.
 
-    Each read runs on a worker thread (`start`), so the wait bounds its wall time.
+    Each read runs on a worker thread (`start`), so the wait bounds its wall time. With
+    `allow_start` (create and update, never preview or refresh) and startBulkPublish, a pool
+    that is NOT_STARTED, FAILED or stale gets one BulkPublish call, then is waited on.
     """
     settings = client_settings(inputs, aws)
+    bound = freshness_bound(parse_instant(inputs.completed_after), inputs.max_age_seconds, now())
     policy = WaitPolicy(
         timeout_seconds=inputs.timeout_seconds,
         poll_interval_seconds=inputs.poll_interval_seconds,
         max_poll_interval_seconds=inputs.max_poll_interval_seconds,
         wait_for_start=inputs.wait_for_start,
+        fresh_after=bound,
     )
     reporter = ProgressReporter(inputs.identity_pool_id, write)
     pool = inputs.identity_pool_id
     label = f"GetBulkPublishDetails for identity pool {pool} in {settings.region}"
+    started: StartOutcome | None = None
     with client_factory(settings) as client:
-        result = wait_for_bulk_publish(
-            lambda: client.get_bulk_publish_details(inputs.identity_pool_id),
-            policy,
-            clock=clock,
-            sleep=sleep,
-            on_progress=reporter,
-            start=start,
-            label=label,
-        )
+
+        def wait(how: WaitPolicy) -> WaitResult:
+            read = lambda: client.get_bulk_publish_details(pool)  # noqa: E731
+            return wait_for_bulk_publish(
+                read, how, clock=clock, sleep=sleep, on_progress=reporter, start=start,
+                label=label,
+            )  # fmt: skip
+
+        if allow_start and inputs.start_bulk_publish:
+            result, started = _start_then_wait(
+                wait, client, inputs, policy, start, reporter, now, clock
+            )
+        else:
+            result = wait(policy)
     checked_at = now() - timedelta(seconds=max(result.elapsed - result.read_at, 0.0))
-    observation = Observation(inputs, result, checked_at, settings.region)
+    observation = Observation(inputs, result, checked_at, settings.region, bound, started)
     reporter.write(_summary(observation))
     return observation
 
 
+def _start_then_wait(
+    wait: Callable[[WaitPolicy], WaitResult],
+    client: CognitoSync,
+    inputs: GateInputs,
+    policy: WaitPolicy,
+    start: Callable[[Reader], Pending],
+    reporter: ProgressReporter,
+    now: Callable[[], datetime],
+    clock: Callable[[], float],
+) -> tuple[WaitResult, StartOutcome | None]:
+    """One read; BulkPublish if it says so (NOT_STARTED, FAILED, stale); then the rest of the
+    wait, on the time left. A publish already running or settled fresh is only waited on."""
+    began = clock()
+    first = wait(replace(policy, timeout_seconds=0))
+    details = first.details
+    stale = is_stale(details.status, details.complete_time, policy.fresh_after)
+    outcome, how = None, policy
+    if first.trailing_failures:
+        return first, None
+    if should_start(details.status, stale):
+        outcome = _start(client, inputs, policy, start, reporter, details)
+        if outcome is StartOutcome.ALREADY_STREAMED:
+            return first, outcome
+        if outcome is StartOutcome.STARTED:
+            how = replace(policy, newer_than=now() - START_SKEW)
+    elif policy.action_on(details) is Action.STOP:
+        return first, None
+    rest = max(inputs.timeout_seconds - (clock() - began), 0.0)
+    second = wait(replace(how, timeout_seconds=rest))
+    return _joined(first, second, clock() - began), outcome
+
+
+def _start(
+    client: CognitoSync,
+    inputs: GateInputs,
+    policy: WaitPolicy,
+    start: Callable[[Reader], Pending],
+    reporter: ProgressReporter,
+    details: BulkPublishDetails,
+) -> StartOutcome:
+    """One BulkPublish call, bounded like a read, and a progress line saying what came of it."""
+    pool = inputs.identity_pool_id
+    reporter.write(
+        f"bulk-publish-gate: {pool}: {details.status} and startBulkPublish is set: calling "
+        "BulkPublish"
+    )
+    pending = start(lambda: client.bulk_publish(pool))
+    if not pending.wait(inputs.timeout_seconds + policy.read_margin_seconds):
+        raise ReadTimedOutError(
+            f"BulkPublish for identity pool {pool} did not answer within "
+            f"{inputs.timeout_seconds + policy.read_margin_seconds:g}s; run `pulumi up` again "
+            "(a run during a publish never starts a second one)"
+        )
+    outcome = pending.result()
+    said = {
+        StartOutcome.STARTED: "started a bulk publish; waiting for it",
+        StartOutcome.ALREADY_RUNNING: "a bulk publish is already running (DuplicateRequest); "
+        "waiting for it",
+        StartOutcome.ALREADY_STREAMED: "BulkPublish refused: one already succeeded within the "
+        "last 24 hours (AlreadyStreamed)",
+    }[outcome]
+    reporter.write(f"bulk-publish-gate: {pool}: {said}")
+    return outcome
+
+
+def _joined(first: WaitResult, second: WaitResult, elapsed: float) -> WaitResult:
+    """The two waits of a run (one read, then the rest) as one: counts added, times from the
+    run's start."""
+    return replace(
+        second,
+        elapsed=elapsed,
+        reads=first.reads + second.reads,
+        failed_reads=first.failed_reads + second.failed_reads,
+        read_at=elapsed - (second.elapsed - second.read_at),
+    )
+
+
 def outputs(observation: Observation) -> dict[str, Any]:
     """All properties of the resource, inputs included, as plain wire-safe types."""
-    details = observation.details
+    details, judged = observation.details, verdict(observation)
     computed = {
         "identity_pool_id": observation.inputs.identity_pool_id,
         "bulk_publish_status": details.status,
         "bulk_publish_start_time": iso_utc(details.start_time),
         "bulk_publish_complete_time": iso_utc(details.complete_time),
         "failure_message": details.failure_message if details.status == "FAILED" else None,
-        "gate_open": observation.gate_open,
+        "gate_open": judged.open,
+        "gate_reason": judged.gate_reason,
         "checked_at": iso_utc(observation.checked_at),
     }
     return {**observation.inputs.as_props(), **computed}
@@ -189,6 +298,12 @@ def seen(observation: Observation) -> Seen:
         trailing_failures=result.trailing_failures,
         last_error=result.last_error,
         stale_seconds=max(result.elapsed - result.read_at, 0.0),
+        complete_time=details.complete_time,
+        bound=observation.bound,
+        started=observation.started is not None,
+        next_start=next_start_after(details.complete_time)
+        if observation.started is StartOutcome.ALREADY_STREAMED
+        else None,
     )
 
 

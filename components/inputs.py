@@ -8,6 +8,7 @@ import re
 import reprlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +17,8 @@ from .cognito_sync import IDENTITY_POOL_ID_MAX_LENGTH, IDENTITY_POOL_ID_PATTERN
 MODES = ("gate", "observe")
 MAX_TIMEOUT_SECONDS = 86_400
 MAX_POLL_INTERVAL_SECONDS = 3_600
+MAX_AGE_SECONDS = 366 * 86_400
+"""The largest maxAgeSeconds: a year (and a day)."""
 MIN_POLL_INTERVAL_SECONDS = 0.01
 """The shortest first interval: the backoff doubles it at most 32 times, so a smaller one
 (1e-12 s) would never reach a sane delay and hammer the API."""
@@ -51,6 +54,13 @@ class GateInputs:
     """The region to call; None: aws:region, else the pool id's prefix."""
     endpoint_url: str | None = None
     """An endpoint instead of AWS's; None: AWS_ENDPOINT_URL_COGNITO_SYNC, else AWS."""
+    completed_after: str | None = None
+    """A SUCCEEDED opens the gate only if it completed at or after this ISO-8601 UTC instant."""
+    max_age_seconds: int = 0
+    """A SUCCEEDED opens the gate only if it completed at most this many seconds before the read;
+    0: no age bound (with completed_after too, the later bound wins)."""
+    start_bulk_publish: bool = False
+    """In create and update, start a bulk publish when the pool is NOT_STARTED, FAILED or stale."""
 
     def as_props(self) -> dict[str, Any]:
         """The inputs as plain resource properties."""
@@ -114,12 +124,17 @@ def _number(low: float, high: float, *, integer: bool = False):
             return f"must be {kind} (got nan)"
         # int and float compare exactly in Python, however big the int: no conversion here.
         if value < low or value > high:
-            return f"must be at least {low:g} and at most {high:g} (got {shown(value)})"
+            return f"must be at least {_plain(low)} and at most {_plain(high)} (got {shown(value)})"
         if integer and isinstance(value, float) and not value.is_integer():
             return f"must be {kind} (got {shown(value)})"
         return None
 
     return rule
+
+
+def _plain(number: float) -> str:
+    """`31622400`, `0.01`: no exponent in a message."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
 def _bool(value: Any) -> str | None:
@@ -215,6 +230,30 @@ def _url(value: Any) -> str | None:
     return None if value is None else url_problem(value)
 
 
+def parse_instant(value: Any) -> datetime | None:
+    """An ISO-8601 UTC instant (`2026-11-23T12:00:00Z`, `...+00:00`), or None if it is not one."""
+    if not isinstance(value, str) or not value.isascii() or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if "T" not in value or moment.tzinfo is None or moment.utcoffset().total_seconds() != 0:
+        return None
+    return moment.astimezone(UTC)
+
+
+def _instant(value: Any) -> str | None:
+    if value is None or parse_instant(value) is not None:
+        return None
+    return (
+        "must be an ISO-8601 UTC instant with a time and a Z (or +00:00), such as "
+        f"2026-11-23T12:00:00Z (got {shown(value)})"
+    )
+
+
+
+
 RULES: dict[str, Callable[[Any], str | None]] = {
     "identity_pool_id": _pool_id,
     "mode": _mode,
@@ -224,17 +263,21 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "wait_for_start": _bool,
     "region": _region,
     "endpoint_url": _url,
+    "completed_after": _instant,
+    "max_age_seconds": _number(0, MAX_AGE_SECONDS, integer=True),
+    "start_bulk_publish": _bool,
 }
 """Each input and its rule; a rule returns why a value breaks it, or None."""
 
 
 def validate(
-    props: Mapping[str, Any], unknown: object = None
+    props: Mapping[str, Any], unknown: object = None, now: datetime | None = None
 ) -> tuple[GateInputs | None, list[Problem]]:
     """Apply defaults and every rule; the inputs when all pass, else every problem found.
 
     A value equal to `unknown` (a preview placeholder for a value not computed yet) skips its
-    rule; the inputs are then None even when nothing known breaks a rule.
+    rule; the inputs are then None even when nothing known breaks a rule. With `now`, a
+    completed_after in the future is refused too (no bulk publish can have completed then).
     """
     defaults = GateInputs(identity_pool_id="").as_props()
     values = {name: props.get(name) for name in RULES}
@@ -250,8 +293,20 @@ def validate(
     if not problems and both_known and high < low:
         reason = f"must be at least poll_interval_seconds ({high:g} < {low:g})"
         problems.append(Problem("max_poll_interval_seconds", reason))
+    after = parse_instant(values["completed_after"])
+    if after is not None and now is not None and after > now:
+        reason = (
+            f"{values['completed_after']} is in the future (now {now:%Y-%m-%dT%H:%M:%SZ}): no bulk "
+            "publish can have completed then; use maxAgeSeconds for a moving bound"
+        )
+        problems.append(Problem("completed_after", reason))
     if problems or pending:
         return None, problems
+    if after is not None:
+        values["completed_after"] = f"{after:%Y-%m-%dT%H:%M:%S}" + (
+            f".{after.microsecond:06d}Z" if after.microsecond else "Z"
+        )
+    values["max_age_seconds"] = int(values["max_age_seconds"])
     # Numbers cross the wire as floats: whole seconds become ints, intervals floats.
     values["timeout_seconds"] = int(values["timeout_seconds"])
     values["poll_interval_seconds"] = float(values["poll_interval_seconds"])

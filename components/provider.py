@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from pulumi.dynamic import (
@@ -44,7 +45,7 @@ class BulkPublishGateProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate every input before any API call; failures name the field and the rule."""
-        inputs, problems = validate(news, unknown=UNKNOWN)
+        inputs, problems = validate(news, unknown=UNKNOWN, now=datetime.now(UTC))
         if inputs is not None:
             problems = gate.settings_problems(inputs, self._aws())
         failures = [CheckFailure(p.field, p.reason) for p in problems]
@@ -64,7 +65,8 @@ class BulkPublishGateProvider(ResourceProvider):
         )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Read and wait; in gate mode fail unless SUCCEEDED (nothing is created then)."""
+        """Read (starting a bulk publish with startBulkPublish) and wait; in gate mode fail
+        unless SUCCEEDED and fresh (nothing is created then)."""
         outs = self._run(props)
         return CreateResult(outs["identity_pool_id"], outs)
 
@@ -73,7 +75,8 @@ class BulkPublishGateProvider(ResourceProvider):
         return UpdateResult(self._run(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """`pulumi refresh`: one read, no wait, never fails on a status.
+        """`pulumi refresh`: one read, no wait, never starts a bulk publish, never fails on a
+        status.
 
         State that breaks a rule (written by an older version, or edited) fails before any
         call, naming the property, the rule and the fix.
@@ -93,7 +96,7 @@ class BulkPublishGateProvider(ResourceProvider):
     def _run(self, props: dict[str, Any]) -> dict[str, Any]:
         with _reported():
             inputs = _inputs(props)
-            observation = gate.observe(inputs, self._aws())
+            observation = gate.observe(inputs, self._aws(), allow_start=True)
             gate.enforce(observation)
         return gate.outputs(observation)
 

@@ -32,6 +32,15 @@ class BulkPublishGateArgs:
     """The region to call; default aws:region, else the pool id's prefix."""
     endpoint_url: pulumi.Input[str] | None = None
     """An endpoint instead of AWS's; default AWS_ENDPOINT_URL_COGNITO_SYNC, else AWS."""
+    completed_after: pulumi.Input[str] | None = None
+    """Freshness: a SUCCEEDED opens the gate only if it completed at or after this ISO-8601 UTC
+    instant (e.g. `2026-11-23T12:00:00Z`); otherwise the pool is stale."""
+    max_age_seconds: pulumi.Input[int] | None = None
+    """Freshness: a SUCCEEDED opens the gate only if it completed at most this many seconds
+    before the read; 0 or None: no age bound. With completed_after, the later bound wins."""
+    start_bulk_publish: pulumi.Input[bool] = False
+    """In create and update (never preview or refresh), call BulkPublish once when the pool is
+    NOT_STARTED, FAILED or stale, then wait for it."""
 
     def as_props(self) -> dict[str, pulumi.Input]:
         """The arguments as resource properties, with every output seeded so it exists."""
@@ -44,6 +53,9 @@ class BulkPublishGateArgs:
             "wait_for_start": self.wait_for_start,
             "region": self.region,
             "endpoint_url": self.endpoint_url,
+            "completed_after": self.completed_after,
+            "max_age_seconds": self.max_age_seconds,
+            "start_bulk_publish": self.start_bulk_publish,
         }
         seeds = {key: None for key in OUTPUT_KEYS if key not in inputs}
         return {**seeds, **inputs}
@@ -69,7 +81,9 @@ class BulkPublishGateResource(
     failure_message: pulumi.Output[str | None]
     """Why it failed; set when FAILED."""
     gate_open: pulumi.Output[bool]
-    """True exactly when the status is SUCCEEDED."""
+    """True exactly when the status is SUCCEEDED and fresh."""
+    gate_reason: pulumi.Output[str]
+    """open, in_progress, failed, not_started or stale."""
     checked_at: pulumi.Output[str]
     """ISO-8601 UTC time of the read."""
     timeout_seconds: pulumi.Output[int]

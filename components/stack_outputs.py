@@ -16,6 +16,7 @@ STACK_OUTPUTS: dict[str, str] = {
     "bulkPublishCompleteTime": "bulk_publish_complete_time",
     "failureMessage": "failure_message",
     "gateOpen": "gate_open",
+    "gateReason": "gate_reason",
     "checkedAt": "checked_at",
 }
 """Each stack output (the public interface, DESIGN.md section 3) and the gate property behind it."""
@@ -41,26 +42,38 @@ class BulkPublishStatusReference:
         self.bulk_publish_complete_time = self.reference.get_output("bulkPublishCompleteTime")
         self.failure_message = self.reference.get_output("failureMessage")
         self.checked_at = self.reference.get_output("checkedAt")
-        self.succeeded: pulumi.Output[bool] = self.bulk_publish_status.apply(
-            lambda status: status == "SUCCEEDED"
-        )
+        self.gate_reason = self.reference.get_output("gateReason")
+        """open, in_progress, failed, not_started or stale; None from a producer older than
+        this output (read `gate_open` or `succeeded` there)."""
+        self.gate_open = self.reference.get_output("gateOpen")
+        self.succeeded: pulumi.Output[bool] = pulumi.Output.all(
+            self.bulk_publish_status, self.gate_open
+        ).apply(lambda values: _is_open(*values))
+        """The producer's gate is open: SUCCEEDED and fresh (`gateOpen`; from a producer older
+        than that output, the status alone)."""
 
     def when_succeeded(self, factory: Callable[[], T]) -> pulumi.Output[T | None]:
-        """Call `factory` (which creates resources) only when the producer says SUCCEEDED."""
+        """Call `factory` (which creates resources) only when the producer's gate is open
+        (SUCCEEDED, and fresh by the producer's own bound)."""
 
         def decide(values: list[Any]) -> T | None:
-            status, pool, failure = values
-            if status == "SUCCEEDED":
+            status, opened, reason, pool, failure = values
+            if _is_open(status, opened):
                 return factory()
             why = f": {failure}" if failure else ""
+            stale = " but stale" if reason == "stale" else ""
             pulumi.log.warn(
-                f"bulk publish of {pool} is {status}{why} (from {self.stack_name}); "
+                f"bulk publish of {pool} is {status}{stale}{why} (from {self.stack_name}); "
                 "the resources gated on it are not created"
             )
             return None
 
         return pulumi.Output.all(
-            self.bulk_publish_status, self.identity_pool_id, self.failure_message
+            self.bulk_publish_status,
+            self.gate_open,
+            self.gate_reason,
+            self.identity_pool_id,
+            self.failure_message,
         ).apply(decide)
 
     def _required(self, name: str) -> pulumi.Output[Any]:
@@ -79,3 +92,7 @@ class BulkPublishStatusReference:
             return value
 
         return self.reference.get_output(name).apply(check)
+
+
+def _is_open(status: str, gate_open: Any) -> bool:
+    return bool(gate_open) if gate_open is not None else status == "SUCCEEDED"

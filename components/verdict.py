@@ -2,7 +2,9 @@
 gate is open (and if not, why and what to do).
 
 Pure: no boto3, no Pulumi, no clock. `judge` takes one `Seen` (one pool's wait) and returns a
-small `Verdict`; freshness rules and multi-pool aggregation are meant to build on these two.
+small `Verdict`, whose reason is the `gateReason` output; freshness (`freshness_bound`,
+`is_stale`) and the start decision (`should_start`) are judged here too, so the provider, the
+wait and the operator command share one verdict.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
 
 from .errors import UnexpectedAnswerError
@@ -36,13 +38,42 @@ STATUSES: dict[str, Action] = {
 ever reaches the outputs (see `conform`)."""
 
 
-def action(status: str, wait_for_start: bool = False) -> Action:
-    """What the wait does on `status`; waitForStart makes NOT_STARTED wait too."""
+def action(status: str, wait_for_start: bool = False, stale: bool = False) -> Action:
+    """What the wait does on `status`; waitForStart makes NOT_STARTED wait too, and a stale
+    SUCCEEDED (one that completed before the freshness bound) wait for a newer publish."""
     if status not in STATUSES:
         raise ValueError(f"not a status of the contract: {status!r}")
-    if status == "NOT_STARTED" and wait_for_start:
+    if wait_for_start and (status == "NOT_STARTED" or (status == "SUCCEEDED" and stale)):
         return Action.WAIT
     return STATUSES[status]
+
+
+STREAM_COOLDOWN = timedelta(hours=24)
+"""One successful bulk publish per 24 hours (a service limit, not adjustable)."""
+
+
+def freshness_bound(
+    completed_after: datetime | None, max_age_seconds: float | None, now: datetime
+) -> datetime | None:
+    """The earliest completion that still opens the gate: the later of completedAfter and
+    now - maxAgeSeconds (0 or None: no age bound); None when neither is set."""
+    bounds = [completed_after] if completed_after else []
+    if max_age_seconds:
+        bounds.append(now - timedelta(seconds=max_age_seconds))
+    return max(bounds) if bounds else None
+
+
+def is_stale(status: str, complete_time: datetime | None, bound: datetime | None) -> bool:
+    """A SUCCEEDED that completed before `bound` (or at an unknown time, with a bound set)."""
+    if status != "SUCCEEDED" or bound is None:
+        return False
+    return complete_time is None or complete_time < bound
+
+
+def should_start(status: str, stale: bool) -> bool:
+    """Whether startBulkPublish starts one: NOT_STARTED, FAILED or stale; never while one is
+    IN_PROGRESS (a second `pulumi up` during a publish starts nothing) or fresh SUCCEEDED."""
+    return status in ("NOT_STARTED", "FAILED") or (status == "SUCCEEDED" and stale)
 
 
 SERVICE_TEXT_LIMIT = 1024
@@ -131,16 +162,22 @@ def conform(status: object, failure_message: object, where: str) -> tuple[str, s
 
 
 class Reason(Enum):
-    """Why a gate is closed."""
+    """Why a gate is closed; the value is the `gateReason` output (`open` when it is open)."""
 
+    IN_PROGRESS = "in_progress"
+    """The deadline came while the status still said to wait; the last read answered."""
     FAILED = "failed"
     """The last bulk publish FAILED."""
-    NOT_STARTED = "not-started"
+    NOT_STARTED = "not_started"
     """No bulk publish was ever started (and the wait did not wait for one)."""
-    TIMED_OUT = "timed-out"
-    """The deadline came while the status still said to wait; the last read answered."""
-    READS_FAILING = "reads-failing"
-    """The wait ended on failed reads: there is no fresh status to report."""
+    STALE = "stale"
+    """SUCCEEDED, but it completed before the freshness bound (completedAfter/maxAgeSeconds)."""
+    READS_FAILING = "reads_failing"
+    """The wait ended on failed reads: there is no fresh status, so nothing is exported."""
+
+
+GATE_REASONS = ("open", *(r.value for r in Reason if r is not Reason.READS_FAILING))
+"""The values of the `gateReason` output."""
 
 
 @dataclass(frozen=True)
@@ -168,6 +205,18 @@ class Seen:
     """The last failure, if any."""
     stale_seconds: float = 0.0
     """Seconds between the last answer and the end of the wait."""
+    complete_time: datetime | None = None
+    """When the last bulk publish completed (SUCCEEDED only)."""
+    bound: datetime | None = None
+    """The freshness bound (see `freshness_bound`); None: any SUCCEEDED is fresh."""
+    started: bool = False
+    """This run called BulkPublish (startBulkPublish), or found one just started."""
+    next_start: datetime | None = None
+    """BulkPublish answered AlreadyStreamed: the earliest time a new one may start."""
+
+    @property
+    def stale(self) -> bool:
+        return is_stale(self.status, self.complete_time, self.bound)
 
 
 @dataclass(frozen=True)
@@ -175,7 +224,7 @@ class Verdict:
     """The judgement of one wait."""
 
     open: bool
-    """True exactly when the status is SUCCEEDED and fresh."""
+    """True exactly when the status is SUCCEEDED and fresh (the `gateOpen` output)."""
     reason: Reason | None
     """Why it is closed; None when open."""
     message: str | None
@@ -186,6 +235,11 @@ class Verdict:
     note: str | None = None
     """A sentence about failed reads along the way, when there were any."""
 
+    @property
+    def gate_reason(self) -> str:
+        """The `gateReason` output: `open`, or why it is closed."""
+        return "open" if self.open else (self.reason or Reason.READS_FAILING).value
+
 
 _HELD = "The gate is closed: resources that depend on it were not deployed."
 
@@ -195,7 +249,7 @@ def judge(seen: Seen) -> Verdict:
     note = failures_note(seen)
     if seen.trailing_failures:
         return Verdict(False, Reason.READS_FAILING, _reads_failing(seen), False, note)
-    if seen.status == "SUCCEEDED":
+    if seen.status == "SUCCEEDED" and not seen.stale:
         return Verdict(True, None, None, True, note)
     reason, message = _closed(seen)
     return Verdict(False, reason, message + (f" {note}" if note else ""), True, note)
@@ -237,8 +291,10 @@ def _closed(seen: Seen) -> tuple[Reason, str]:
     started = iso_utc(seen.start_time)
     since = f", started {started}" if started else ""
     start_cmd = f"aws cognito-sync bulk-publish --identity-pool-id {pool} --region {region}"
+    if seen.status == "SUCCEEDED":
+        return Reason.STALE, _stale(seen, start_cmd)
     if seen.timed_out or seen.status == "IN_PROGRESS":
-        return Reason.TIMED_OUT, (
+        return Reason.IN_PROGRESS, (
             f"{_head(seen)} is still {seen.status} after {format_duration(seen.elapsed)}"
             f"{since} (timeoutSeconds={seen.timeout_seconds:g}). {_HELD} Run `pulumi up` "
             "again to keep waiting, or raise bulk-publish-gate:timeoutSeconds."
@@ -246,7 +302,8 @@ def _closed(seen: Seen) -> tuple[Reason, str]:
     if seen.status == "FAILED":
         return Reason.FAILED, (
             f"{_head(seen)} FAILED{since}: {seen.failure_message or 'no failure message'}. "
-            f"{_HELD} Fix the cause, start a new bulk publish (`{start_cmd}`), then run "
+            f"{_HELD} Fix the cause{_stream_hint(seen.failure_message)}, start a new bulk "
+            f"publish (`{start_cmd}`, or set bulk-publish-gate:startBulkPublish), then run "
             "`pulumi up` again."
         )
     return Reason.NOT_STARTED, (
@@ -254,3 +311,39 @@ def _closed(seen: Seen) -> tuple[Reason, str]:
         f"Start one (`{start_cmd}`) and run `pulumi up` again, or set "
         "bulk-publish-gate:waitForStart to wait for one."
     )
+
+
+def _stale(seen: Seen, start_cmd: str) -> str:
+    completed = iso_utc(seen.complete_time) or "an unknown time"
+    head = (
+        f"the last bulk publish of identity pool {seen.identity_pool_id} ({seen.region}) "
+        f"SUCCEEDED at {completed}, before the freshness bound {iso_utc(seen.bound)} "
+        "(bulk-publish-gate:completedAfter / maxAgeSeconds): it is stale. "
+    )
+    if seen.next_start is not None:
+        return head + (
+            f"{_HELD} A bulk publish succeeded within the last 24 hours (AlreadyStreamed: one "
+            f"success per 24 hours), so a new one may start at {iso_utc(seen.next_start)} at the "
+            "earliest; run `pulumi up` again then, or relax the bound."
+        )
+    return head + (
+        f"{_HELD} Start a new bulk publish (`{start_cmd}`, or set "
+        "bulk-publish-gate:startBulkPublish) and run `pulumi up` again, or relax the bound."
+    )
+
+
+def _stream_hint(failure_message: str | None) -> str:
+    """Advice when a publish failed on the pool's stream (none configured, or DISABLED)."""
+    text = (failure_message or "").lower()
+    if "stream" not in text:
+        return ""
+    return (
+        " (the pool's Cognito stream: check its CognitoStreams configuration with "
+        "GetIdentityPoolConfiguration, and set StreamName, RoleArn and StreamingStatus ENABLED "
+        "with SetIdentityPoolConfiguration)"
+    )
+
+
+def next_start_after(complete_time: datetime | None) -> datetime | None:
+    """The earliest a new bulk publish may start after a success at `complete_time`."""
+    return complete_time + STREAM_COOLDOWN if complete_time else None

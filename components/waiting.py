@@ -14,11 +14,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from .errors import BulkPublishGateError, ReadsFailedError, ReadTimedOutError
 from .progress import format_duration
-from .verdict import Action, action, describe
+from .verdict import Action, action, describe, is_stale
 
 if TYPE_CHECKING:
     from .cognito_sync import BulkPublishDetails
@@ -44,6 +45,12 @@ class WaitPolicy:
     """Treat NOT_STARTED like IN_PROGRESS (someone else is about to start a bulk publish)."""
     read_margin_seconds: float = READ_MARGIN_SECONDS
     """A read may run until the deadline plus this; the wait's wall time is bounded by both."""
+    fresh_after: datetime | None = None
+    """The freshness bound: a SUCCEEDED that completed before it is stale (and, with
+    wait_for_start, waited on until a newer publish settles)."""
+    newer_than: datetime | None = None
+    """Set once this run started a bulk publish: an answer about a publish that started before
+    it (still the previous one) is waited on."""
 
     def __post_init__(self) -> None:
         if self.timeout_seconds < 0:
@@ -58,6 +65,16 @@ class WaitPolicy:
     def action(self, status: str) -> Action:
         """What the wait does on this status."""
         return action(status, self.wait_for_start)
+
+    def action_on(self, details: BulkPublishDetails) -> Action:
+        """What the wait does on this answer: its status, its freshness, and whether it is
+        still about a publish older than the one this run started."""
+        if self.newer_than is not None and (
+            details.start_time is None or details.start_time < self.newer_than
+        ):
+            return Action.WAIT
+        stale = is_stale(details.status, details.complete_time, self.fresh_after)
+        return action(details.status, self.wait_for_start, stale)
 
 
 @dataclass(frozen=True)
@@ -242,7 +259,7 @@ class _Wait:
         while True:
             error = self._read_once()
             now = self.clock()
-            if error is None and self.policy.action(self.last.status) is Action.STOP:
+            if error is None and self.policy.action_on(self.last) is Action.STOP:
                 return self._result(timed_out=False)
             if now >= self.deadline:
                 break

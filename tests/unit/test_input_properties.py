@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 import string
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import pulumi
@@ -95,6 +96,15 @@ FIELD_VALUES = {
     "wait_for_start": st.booleans(),
     "region": REGIONS,
     "endpoint_url": URLS,
+    "completed_after": st.one_of(
+        st.datetimes(timezones=st.sampled_from([UTC, timezone(timedelta(hours=2))])).map(
+            datetime.isoformat
+        ),
+        st.sampled_from(["2026-11-23T12:00:00Z", "2026-11-23", "yesterday", "2026-13-01T00:00Z"]),
+        TEXT,
+    ),
+    "max_age_seconds": NUMBERS,
+    "start_bulk_publish": st.booleans(),
 }
 PROPS = st.fixed_dictionaries(
     {},
@@ -194,6 +204,9 @@ RAW = {
     "wait_for_start": st.sampled_from(["true", "false", "True", "FALSE", "yes", "1", " true"]),
     "region": REGIONS,
     "endpoint_url": URLS,
+    "completed_after": FIELD_VALUES["completed_after"],
+    "max_age_seconds": DECIMALS,
+    "start_bulk_publish": st.sampled_from(["true", "false", "yes", ""]),
 }
 KEY_AND_VALUE = st.sampled_from(list(RULES)).flatmap(
     lambda name: st.tuples(st.just(name), st.one_of(RAW[name], TEXT))
