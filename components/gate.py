@@ -131,11 +131,6 @@ class Observation:
         return verdict(self).open
 
 
-START_SKEW = timedelta(seconds=60)
-"""After this run starts a bulk publish, an answer about one that started more than this before
-the call is still the previous publish (clock skew allowed for) and is waited on."""
-
-
 def observe(
     inputs: GateInputs,
     aws: AwsDefaults,
@@ -177,9 +172,7 @@ def observe(
             )  # fmt: skip
 
         if allow_start and inputs.start_bulk_publish:
-            result, started = _start_then_wait(
-                wait, client, inputs, policy, start, reporter, now, clock
-            )
+            result, started = _start_then_wait(wait, client, inputs, policy, start, reporter, clock)
         else:
             result = wait(policy)
     checked_at = now() - timedelta(seconds=max(result.elapsed - result.read_at, 0.0))
@@ -195,7 +188,6 @@ def _start_then_wait(
     policy: WaitPolicy,
     start: Callable[[Reader], Pending],
     reporter: ProgressReporter,
-    now: Callable[[], datetime],
     clock: Callable[[], float],
 ) -> tuple[WaitResult, StartOutcome | None]:
     """One read; BulkPublish if it says so (NOT_STARTED, FAILED, stale); then the rest of the
@@ -212,7 +204,7 @@ def _start_then_wait(
         if outcome is StartOutcome.ALREADY_STREAMED:
             return first, outcome
         if outcome is StartOutcome.STARTED:
-            how = replace(policy, newer_than=now() - START_SKEW)
+            how = replace(policy, awaiting_new_publish=True, previous_start=details.start_time)
     elif policy.action_on(details) is Action.STOP:
         return first, None
     rest = max(inputs.timeout_seconds - (clock() - began), 0.0)

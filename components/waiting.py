@@ -48,9 +48,12 @@ class WaitPolicy:
     fresh_after: datetime | None = None
     """The freshness bound: a SUCCEEDED that completed before it is stale (and, with
     wait_for_start, waited on until a newer publish settles)."""
-    newer_than: datetime | None = None
-    """Set once this run started a bulk publish: an answer about a publish that started before
-    it (still the previous one) is waited on."""
+    awaiting_new_publish: bool = False
+    """Set once this run started a bulk publish: an answer about the previous publish (no start
+    time, or one not after `previous_start`) is waited on. Both times are the service's, so the
+    rule does not depend on this machine's clock."""
+    previous_start: datetime | None = None
+    """The start time the pool showed before this run's BulkPublish (None: NOT_STARTED)."""
 
     def __post_init__(self) -> None:
         if self.timeout_seconds < 0:
@@ -69,8 +72,9 @@ class WaitPolicy:
     def action_on(self, details: BulkPublishDetails) -> Action:
         """What the wait does on this answer: its status, its freshness, and whether it is
         still about a publish older than the one this run started."""
-        if self.newer_than is not None and (
-            details.start_time is None or details.start_time < self.newer_than
+        if self.awaiting_new_publish and (
+            details.start_time is None
+            or (self.previous_start is not None and details.start_time <= self.previous_start)
         ):
             return Action.WAIT
         stale = is_stale(details.status, details.complete_time, self.fresh_after)
