@@ -1,0 +1,8 @@
+"""`python -m components COMMAND POOL...`: the operator command (see `components.cli`)."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
