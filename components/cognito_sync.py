@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
 
-import boto3
 import botocore.session
 from botocore.config import Config
 
@@ -130,6 +129,8 @@ class CognitoSync:
         self.settings = settings
         try:
             core = botocore.session.Session(profile=settings.profile)
+            import boto3  # here, not at import: Check and Diff (every preview) never need it
+
             session = boto3.session.Session(botocore_session=core)
             self._client = session.client(
                 "cognito-sync",
