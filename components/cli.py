@@ -65,6 +65,8 @@ _WORDS = {
 _IN_REASONS = re.compile("|".join(rf"(?<![\w-]){re.escape(word)}(?![\w-])" for word in _WORDS))
 """The stack-config and property names the input rules' reasons mention, said as options."""
 _DEFAULTS = {f.name: f.default for f in fields(GateInputs)}
+RECORD_KEYS = {key: prop for key, prop in STACK_OUTPUTS.items() if prop != "pools"}
+"""One pool's outputs, by stack-output name: the contract, less a gate-wide map of pools."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -210,7 +212,7 @@ def overall(codes: Iterable[int]) -> int:
 
 def unread(pool: str, reason: str, message: str) -> dict[str, Any]:
     """The record of a pool with no status to show: every output None but these."""
-    record = dict.fromkeys(STACK_OUTPUTS)
+    record = dict.fromkeys(RECORD_KEYS)
     record.update(identityPoolId=pool, gateOpen=False, gateReason=reason, message=message)
     return record
 
@@ -229,7 +231,7 @@ def run_pool(
     if not judged.exportable:
         return PoolResult(unread(pool, judged.gate_reason, judged.message), exit_code(judged))
     values = gate.outputs(observation)
-    record = {key: values[prop] for key, prop in STACK_OUTPUTS.items()}
+    record = {key: values[prop] for key, prop in RECORD_KEYS.items()}
     return PoolResult({**record, "message": judged.message}, exit_code(judged))
 
 
