@@ -1,9 +1,22 @@
 """The wait: read until the bulk publish settles, with jittered backoff and a hard deadline.
 
-Pure logic: the clock, the sleep, the randomness and the way a read is run are injected, so
-tests run it instantly. The real runner (`in_thread`) runs each read on a worker thread so the
-wait can bound its WALL time: a read still running at the deadline plus `read_margin_seconds`
-is abandoned (its thread left to finish on its own) and counts as a failed, timed-out read.
+The delay before the next read follows the job (`FollowJob`): while the last answer is
+IN_PROGRESS with a start time, it is 10 % (FOLLOW_FRACTION) of the job's elapsed time times a
+jitter drawn from [0.5, 1), clamped between the floor (pollIntervalSeconds, raised to
+FOLLOW_FLOOR_SECONDS unless maxPollIntervalSeconds is lower) and maxPollIntervalSeconds, and
+never past the deadline. The elapsed time is now minus the job's start time (wall clock, UTC;
+negative skew counts as 0), and never less than the time since this wait first saw that start
+time (monotonic clock), so a skewed clock cannot make the wait read at the floor for long. A
+job that switches while the wait sleeps is therefore seen within max(floor, 10 % of its
+elapsed time) and within one maxPollIntervalSeconds. With no start time (NOT_STARTED, a stale
+or previous answer) and after a failed read, the delay is the doubling `Backoff`: retries are
+about the API, not the job.
+
+Pure logic: the clock, the wall clock, the sleep, the randomness and the way a read is run are
+injected, so tests run it instantly. The real runner (`in_thread`) runs each read on a worker
+thread so the wait can bound its WALL time: a read still running at the deadline plus
+`read_margin_seconds` is abandoned (its thread left to finish on its own) and counts as a
+failed, timed-out read.
 """
 
 from __future__ import annotations
@@ -14,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from .errors import BulkPublishGateError, ReadsFailedError, ReadTimedOutError
@@ -28,6 +41,11 @@ READ_MARGIN_SECONDS = 5.0
 """How long past the deadline the last read may run before it is abandoned."""
 MAX_GROWTH_STEPS = 10
 """The backoff reaches its cap after at most this many reads, whatever the first interval."""
+FOLLOW_FRACTION = 0.1
+"""The follow delay is at most this fraction of the job's elapsed time (the top of its jitter)."""
+FOLLOW_FLOOR_SECONDS = 1.0
+"""The follow delay's least floor: a tiny pollIntervalSeconds must not read a fresh job in a
+burst (unless maxPollIntervalSeconds is lower, which then is the floor)."""
 _MIN_TICK = 0.001
 
 
@@ -109,6 +127,29 @@ class Backoff:
         if attempt >= MAX_GROWTH_STEPS:
             return self.cap
         return min(self.cap, math.exp(math.log(self.initial) + attempt * span / MAX_GROWTH_STEPS))
+
+
+@dataclass(frozen=True)
+class FollowJob:
+    """Delays that follow a running job: fraction x elapsed x U[0.5, 1), within [floor, cap].
+
+    The jitter's top is the fraction itself, so a switch is seen within max(floor, fraction x
+    elapsed) and within the cap; a negative elapsed (clock skew) counts as 0.
+    """
+
+    floor: float
+    cap: float
+    random: Callable[[], float] = _random.random
+    fraction: float = FOLLOW_FRACTION
+
+    def delay(self, elapsed: float) -> float:
+        """The delay after a read that saw the job running for `elapsed` seconds."""
+        base = self.fraction * max(elapsed, 0.0)
+        return min(self.cap, max(self.floor, base / 2 + self.random() * base / 2))
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -229,6 +270,7 @@ def wait_for_bulk_publish(
     on_progress: Callable[[Progress], float | None] | None = None,
     start: Callable[[Reader], Pending] = in_thread,
     label: str = "GetBulkPublishDetails",
+    now: Callable[[], datetime] = _utc_now,
 ) -> WaitResult:
     """Read until the status settles or the deadline passes; the only loop here that sleeps.
 
@@ -237,17 +279,21 @@ def wait_for_bulk_publish(
     sleep crosses the deadline and no read outlives deadline + read_margin_seconds, so that is
     the bound on the wall time. `on_progress` is called as the first read starts, after each
     read, and, when it returns the seconds until it wants to be called again, by then, even
-    while the wait sleeps or a read is in flight.
+    while the wait sleeps or a read is in flight. `now` is the wall clock (UTC) that dates the
+    job's start time (see the module docstring for how the delay is chosen).
     """
-    return _Wait(read, policy, clock, sleep, random, on_progress, start, label).run()
+    return _Wait(read, policy, clock, sleep, random, on_progress, start, label, now).run()
 
 
 class _Wait:
-    def __init__(self, read, policy, clock, sleep, random, on_progress, start, label) -> None:
+    def __init__(self, read, policy, clock, sleep, random, on_progress, start, label, now):
         self.read, self.policy, self.clock, self.sleep = read, policy, clock, sleep
-        self.on_progress, self.start, self.label = on_progress, start, label
+        self.on_progress, self.start, self.label, self.now = on_progress, start, label, now
         interval, cap = policy.poll_interval_seconds, policy.max_poll_interval_seconds
         self.backoff = Backoff(interval, cap, random)
+        self.follow = FollowJob(min(cap, max(interval, FOLLOW_FLOOR_SECONDS)), cap, random)
+        self.job_start: datetime | None = None
+        self.job_seen = 0.0
         self.began = clock()
         self.deadline = self.began + policy.timeout_seconds
         self.bound = self.deadline + policy.read_margin_seconds
@@ -267,7 +313,7 @@ class _Wait:
                 return self._result(timed_out=False)
             if now >= self.deadline:
                 break
-            delay = min(self.backoff.delay(attempt), self.deadline - now)
+            delay = min(self._delay(error, attempt), self.deadline - now)
             attempt += 1
             self._report(error, delay)
             self._pause(now + delay, error)
@@ -300,7 +346,16 @@ class _Wait:
                 raise
             return self._failed(failure)
         self.reads, self.trailing, self.read_at = self.reads + 1, 0, self.clock() - self.began
+        if self.last.start_time is not None and self.last.start_time != self.job_start:
+            self.job_start, self.job_seen = self.last.start_time, self.clock()
         return None
+
+    def _delay(self, error: BulkPublishGateError | None, attempt: int) -> float:
+        """Follow a running job with a known start; otherwise back off by doubling."""
+        if error is not None or self.last.status != "IN_PROGRESS" or not self.last.start_time:
+            return self.backoff.delay(attempt)
+        wall = (self.now() - self.job_start).total_seconds()
+        return self.follow.delay(max(wall, self.clock() - self.job_seen))
 
     def _abandoned(self, ran: float) -> ReadTimedOutError:
         return ReadTimedOutError(
