@@ -40,6 +40,7 @@ class BulkPublishGate(pulumi.ComponentResource):
         self.failure_message = self.resource.failure_message
         self.gate_open = self.resource.gate_open
         self.gate_reason = self.resource.gate_reason
+        self.pools = self.resource.pools
         self.checked_at = self.resource.checked_at
         self.register_outputs(self.outputs())
 

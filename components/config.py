@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +16,8 @@ from .resource import BulkPublishGateArgs
 
 CONFIG_KEYS: dict[str, tuple[str, type]] = {
     "identity_pool_id": ("identityPoolId", str),
+    "identity_pool_ids": ("identityPoolIds", list),
+    "max_concurrency": ("maxConcurrency", int),
     "mode": ("mode", str),
     "timeout_seconds": ("timeoutSeconds", int),
     "poll_interval_seconds": ("pollIntervalSeconds", float),
@@ -59,8 +63,8 @@ def read_stack_config(
     values: dict[str, Any] = {}
     for prop, (key, kind) in CONFIG_KEYS.items():
         raw = config.get(key)
-        if raw == "" and kind is str:
-            raw = None  # declared with `default: ""`: unset
+        if (raw == "" and kind is str) or (kind is list and raw in ("", "[]")):
+            raw = None  # declared with an empty default: unset
         if raw is not None:
             try:
                 values[prop] = _convert(raw, kind)
@@ -68,10 +72,14 @@ def read_stack_config(
                 problems.append(f"{namespace}:{key} {error}")
     inputs, found = validate(values)
     problems += [f"{namespace}:{CONFIG_KEYS[p.field][0]} {p.reason}" for p in found]
-    if inputs is not None and (reason := _called_region_problem(inputs, aws_region, namespace)):
+    several = inputs is not None and bool(inputs.identity_pool_ids)
+    checked = inputs is not None and not several
+    if checked and (reason := _called_region_problem(inputs, aws_region, namespace)):
         problems.append(reason)
     name = config.get(PARAMETER_NAME_KEY) or None
-    if inputs is not None and name is None:
+    if inputs is not None and name is None and several:
+        name = default_parameters_name(inputs.identity_pool_ids)
+    elif inputs is not None and name is None:
         region = inputs.region or aws_region or region_of_pool(inputs.identity_pool_id)
         name = default_parameter_name(inputs.identity_pool_id, region)
     if name is not None and (reason := parameter_name_problem(name)):
@@ -106,6 +114,12 @@ def _called_region_problem(
     )
 
 
+def default_parameters_name(identity_pool_ids: tuple[str, ...]) -> str:
+    """`/bulk-publish-gate/pools/<12 hex digits of the sorted pools' hash>/completed-at`."""
+    digest = hashlib.sha256("\n".join(sorted(identity_pool_ids)).encode()).hexdigest()[:12]
+    return f"/bulk-publish-gate/pools/{digest}/completed-at"
+
+
 def default_parameter_name(identity_pool_id: str, region: str) -> str:
     """`/bulk-publish-gate/<region>/<pool guid>/completed-at` (SSM names allow no `:`)."""
     guid = identity_pool_id.split(":", 1)[-1]
@@ -136,6 +150,17 @@ def _convert(raw: str, kind: type) -> Any:
     """The typed value of a config string; ranges are the input rules' job, not this one's."""
     if kind is str:
         return raw
+    if kind is list:
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = None
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValueError(
+                "must be a list of identity pool ids (in Pulumi.<stack>.yaml, a YAML list; "
+                f"with the CLI, `pulumi config set --path '...[0]' <id>`) (got {shown(raw)})"
+            )
+        return value
     if kind is bool:
         if raw.isascii() and raw.lower() in ("true", "false"):
             return raw.lower() == "true"

@@ -68,6 +68,14 @@ class TransientError(BulkPublishGateError):
     """Throttling, a 5xx answer or a network failure: worth another try inside the deadline."""
 
     retryable = True
+    throttled: bool = False
+    """The service said to slow down (a gate on many pools then slows every pool's reads)."""
+
+
+class ThrottledError(TransientError):
+    """Throttling (TooManyRequests, Throttling, LimitExceeded, HTTP 429)."""
+
+    throttled = True
 
 
 class GateClosedError(BulkPublishGateError):
@@ -89,6 +97,11 @@ _ACCESS_CODES = frozenset(
         "MissingAuthenticationTokenException",
     }
 )
+_SLOW_DOWN_CODES = frozenset(
+    {"TooManyRequestsException", "ThrottlingException", "Throttling", "LimitExceededException"}
+    | {"RequestLimitExceeded"}
+)
+"""Throttling proper: the codes that ask the caller to slow down (not 5xx)."""
 _THROTTLING_CODES = frozenset(
     {
         "TooManyRequestsException",
@@ -223,7 +236,9 @@ def _from_client_error(error: ClientError, *, where: str, operation: str) -> Bul
             "region: a pool lives in the region its id starts with."
         )
     if code in _THROTTLING_CODES or status == 429 or status >= 500:
-        return TransientError(f"Cognito Sync could not answer {operation} on {where} ({said})")
+        slow_down = status == 429 or code in _SLOW_DOWN_CODES
+        kind = ThrottledError if slow_down else TransientError
+        return kind(f"Cognito Sync could not answer {operation} on {where} ({said})")
     if code == "InvalidParameterException":
         return InvalidRequestError(f"Cognito Sync rejected {operation} on {where} ({said})")
     return InvalidRequestError(

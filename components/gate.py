@@ -45,6 +45,7 @@ OUTPUT_KEYS = (
     "gate_open",
     "gate_reason",
     "checked_at",
+    "pools",
 )
 """The properties a gate computes, besides its inputs."""
 
@@ -142,12 +143,14 @@ def observe(
     sleep: Callable[[float], None] = time.sleep,
     write: Callable[[str], None] | None = None,
     start: Callable[[Reader], Pending] = in_thread,
+    reporter: ProgressReporter | None = None,
 ) -> Observation:
     """Read the pool and wait while the policy says so; API errors propagate as our errors.
 
     Each read runs on a worker thread (`start`), so the wait bounds its wall time. With
     `allow_start` (create and update, never preview or refresh) and startBulkPublish, a pool
-    that is NOT_STARTED, FAILED or stale gets one BulkPublish call, then is waited on.
+    that is NOT_STARTED, FAILED or stale gets one BulkPublish call, then is waited on. A given
+    `reporter` (a gate on many pools) replaces the pool's own progress lines and summary.
     """
     settings = client_settings(inputs, aws)
     bound = freshness_bound(parse_instant(inputs.completed_after), inputs.max_age_seconds, now())
@@ -158,7 +161,8 @@ def observe(
         wait_for_start=inputs.wait_for_start,
         fresh_after=bound,
     )
-    reporter = ProgressReporter(inputs.identity_pool_id, write)
+    quiet = reporter is not None
+    reporter = reporter or ProgressReporter(inputs.identity_pool_id, write)
     pool = inputs.identity_pool_id
     label = f"GetBulkPublishDetails for identity pool {pool} in {settings.region}"
     started: StartOutcome | None = None
@@ -177,7 +181,8 @@ def observe(
             result = wait(policy)
     checked_at = now() - timedelta(seconds=max(result.elapsed - result.read_at, 0.0))
     observation = Observation(inputs, result, checked_at, settings.region, bound, started)
-    reporter.write(_summary(observation))
+    if not quiet:
+        reporter.write(_summary(observation))
     return observation
 
 
@@ -269,6 +274,7 @@ def outputs(observation: Observation) -> dict[str, Any]:
         "gate_open": judged.open,
         "gate_reason": judged.gate_reason,
         "checked_at": iso_utc(observation.checked_at),
+        "pools": None,
     }
     return {**observation.inputs.as_props(), **computed}
 

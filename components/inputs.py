@@ -17,6 +17,10 @@ from .cognito_sync import IDENTITY_POOL_ID_MAX_LENGTH, IDENTITY_POOL_ID_PATTERN
 MODES = ("gate", "observe")
 MAX_TIMEOUT_SECONDS = 86_400
 MAX_POLL_INTERVAL_SECONDS = 3_600
+MAX_POOLS = 200
+"""The most identity pools one gate watches."""
+MAX_CONCURRENCY = 64
+"""The most reads one gate has in flight at once (`max_concurrency`)."""
 MAX_AGE_SECONDS = 366 * 86_400
 """The largest maxAgeSeconds: a year (and a day)."""
 MIN_POLL_INTERVAL_SECONDS = 0.01
@@ -39,7 +43,11 @@ class GateInputs:
     """The validated inputs of one gate; field names are the resource's property names."""
 
     identity_pool_id: str
-    """The pool to watch, e.g. `us-east-1:0f5b...`."""
+    """The pool to watch, e.g. `us-east-1:0f5b...`; "" when `identity_pool_ids` is set."""
+    identity_pool_ids: tuple[str, ...] = ()
+    """Several pools watched by one gate (instead of identity_pool_id), read concurrently."""
+    max_concurrency: int = 8
+    """With several pools: the most reads in flight at once."""
     mode: str = "gate"
     """`gate`: fail unless SUCCEEDED. `observe`: never fail on a status, only report it."""
     timeout_seconds: int = 1800
@@ -63,8 +71,15 @@ class GateInputs:
     """In create and update, start a bulk publish when the pool is NOT_STARTED, FAILED or stale."""
 
     def as_props(self) -> dict[str, Any]:
-        """The inputs as plain resource properties."""
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The inputs as plain resource properties (lists, not tuples, on the wire)."""
+        props = {f.name: getattr(self, f.name) for f in fields(self)}
+        props["identity_pool_ids"] = list(self.identity_pool_ids)
+        return props
+
+    @property
+    def pools(self) -> tuple[str, ...]:
+        """Every pool this gate watches, in the order given."""
+        return self.identity_pool_ids or (self.identity_pool_id,)
 
 
 @dataclass(frozen=True)
@@ -96,7 +111,10 @@ def shown(value: Any) -> str:
 
 def _pool_id(value: Any) -> str | None:
     if not isinstance(value, str) or not value:
-        return "is required: the identity pool id, e.g. us-east-1:0f5b6a1e-...-1a2b3c4d5e6f"
+        return (
+            "is required: the identity pool id, e.g. us-east-1:0f5b6a1e-...-1a2b3c4d5e6f (or "
+            "identity_pool_ids, a list of several)"
+        )
     if len(value) > IDENTITY_POOL_ID_MAX_LENGTH:
         return f"must be at most {IDENTITY_POOL_ID_MAX_LENGTH} characters (got {len(value)})"
     if not IDENTITY_POOL_ID_PATTERN.fullmatch(value):
@@ -104,6 +122,24 @@ def _pool_id(value: Any) -> str | None:
             f"{shown(value)} must match [\\w-]+:[0-9a-f-]+ (region, ':', then a lowercase "
             "hexadecimal GUID)"
         )
+    return None
+
+
+def _pool_ids(value: Any) -> str | None:
+    if value in (None, (), []):
+        return None
+    if not isinstance(value, list | tuple):
+        return f"must be a list of identity pool ids (got {shown(value)})"
+    if len(value) > MAX_POOLS:
+        return f"must hold at most {MAX_POOLS} pools (got {len(value)})"
+    for index, pool in enumerate(value):
+        if (reason := _pool_id(pool)) is not None:
+            return f"[{index}] {reason}"
+    seen = set()
+    for pool in value:
+        if pool in seen:
+            return f"lists {pool} twice"
+        seen.add(pool)
     return None
 
 
@@ -252,10 +288,10 @@ def _instant(value: Any) -> str | None:
     )
 
 
-
-
 RULES: dict[str, Callable[[Any], str | None]] = {
     "identity_pool_id": _pool_id,
+    "identity_pool_ids": _pool_ids,
+    "max_concurrency": _number(1, MAX_CONCURRENCY, integer=True),
     "mode": _mode,
     "timeout_seconds": _number(0, MAX_TIMEOUT_SECONDS, integer=True),
     "poll_interval_seconds": _number(MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS),
@@ -283,11 +319,18 @@ def validate(
     values = {name: props.get(name) for name in RULES}
     values = {name: defaults[name] if v is None else v for name, v in values.items()}
     pending = {name for name, v in values.items() if unknown is not None and v == unknown}
+    several = values["identity_pool_ids"] not in ((), [])
+    skipped = pending | (
+        {"identity_pool_id"} if several and not values["identity_pool_id"] else set()
+    )
     problems = [
         Problem(name, reason)
         for name, rule in RULES.items()
-        if name not in pending and (reason := rule(values[name])) is not None
+        if name not in skipped and (reason := rule(values[name])) is not None
     ]
+    if several and values["identity_pool_id"] and "identity_pool_id" not in pending:
+        reason = "and identity_pool_ids are both set: give one pool, or a list of several"
+        problems.append(Problem("identity_pool_id", reason))
     low, high = values["poll_interval_seconds"], values["max_poll_interval_seconds"]
     both_known = not pending & {"poll_interval_seconds", "max_poll_interval_seconds"}
     if not problems and both_known and high < low:
@@ -307,6 +350,8 @@ def validate(
             f".{after.microsecond:06d}Z" if after.microsecond else "Z"
         )
     values["max_age_seconds"] = int(values["max_age_seconds"])
+    values["max_concurrency"] = int(values["max_concurrency"])
+    values["identity_pool_ids"] = tuple(values["identity_pool_ids"])
     # Numbers cross the wire as floats: whole seconds become ints, intervals floats.
     values["timeout_seconds"] = int(values["timeout_seconds"])
     values["poll_interval_seconds"] = float(values["poll_interval_seconds"])

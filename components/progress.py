@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+import threading
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -83,6 +85,65 @@ class ProgressReporter:
         since = f", bulk publish started {started}" if started else ""
         status = details.status if details else "unknown"
         return f"{head}: {status} (waiting {waited}{since}); {after}"
+
+
+class PoolsSummary:
+    """Progress of a gate on many pools: one line with the count of each status, on every change
+    of the counts and at least every heartbeat, instead of a line per pool per read. Called from
+    every pool's wait thread."""
+
+    def __init__(
+        self,
+        pools: tuple[str, ...],
+        write: Callable[[str], None] | None = None,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+    ) -> None:
+        self.write = write or _write_stderr
+        self.heartbeat_seconds = heartbeat_seconds
+        self._latest = dict.fromkeys(pools, "no answer yet")
+        self._lock = threading.Lock()
+        self._elapsed = 0.0
+        self._last_key: tuple | None = None
+        self._last_at: float | None = None
+
+    def tracker(self, pool: str) -> _PoolTracker:
+        """The reporter one pool's wait calls."""
+        return _PoolTracker(self, pool)
+
+    def update(self, pool: str, step: Progress) -> float:
+        with self._lock:
+            if step.details is not None:
+                self._latest[pool] = step.details.status
+            elif step.error is not None:
+                self._latest[pool] = "read failing"
+            self._elapsed = max(self._elapsed, step.elapsed)
+            key = tuple(sorted(Counter(self._latest.values()).items()))
+            if self._last_at is None:
+                self._last_key, self._last_at = key, self._elapsed
+                return self.heartbeat_seconds
+            due = self._elapsed - self._last_at >= self.heartbeat_seconds - 1e-6
+            if key != self._last_key or due:
+                self._last_key, self._last_at = key, self._elapsed
+                self.write(self.line())
+            return max(self.heartbeat_seconds - (self._elapsed - self._last_at), 0.001)
+
+    def line(self) -> str:
+        """`bulk-publish-gate: 10 pools: 7 SUCCEEDED, 3 IN_PROGRESS (waiting 1m02s)`."""
+        counts = Counter(self._latest.values())
+        said = ", ".join(f"{counts[status]} {status}" for status in sorted(counts))
+        waited = format_duration(self._elapsed)
+        return f"bulk-publish-gate: {len(self._latest)} pools: {said} (waiting {waited})"
+
+
+class _PoolTracker:
+    def __init__(self, summary: PoolsSummary, pool: str) -> None:
+        self.summary, self.pool = summary, pool
+
+    def __call__(self, step: Progress) -> float:
+        return self.summary.update(self.pool, step)
+
+    def write(self, line: str) -> None:
+        self.summary.write(line)
 
 
 def _key(step: Progress) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from . import gate
+from . import gate, pools
 from .errors import BulkPublishGateError, ConfigurationError
 from .inputs import GateInputs, validate
 from .verdict import bounded_message
@@ -56,13 +57,10 @@ class BulkPublishGateProvider(ResourceProvider):
         return CheckResult(_without_credentials(news), failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Always a change, so every `pulumi up` reads again; a new pool replaces the gate."""
-        moved = olds.get("identity_pool_id") != news.get("identity_pool_id")
-        return DiffResult(
-            changes=True,
-            replaces=["identity_pool_id"] if moved else [],
-            delete_before_replace=False,
-        )
+        """Always a change, so every `pulumi up` reads again; new pools replace the gate."""
+        keys = ("identity_pool_id", "identity_pool_ids")
+        moved = [key for key in keys if (olds.get(key) or None) != (news.get(key) or None)]
+        return DiffResult(changes=True, replaces=moved, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Read (starting a bulk publish with startBulkPublish) and wait; in gate mode fail
@@ -83,20 +81,27 @@ class BulkPublishGateProvider(ResourceProvider):
         """
         with _reported():
             inputs = _inputs(props)
-            once = GateInputs(
-                **{**inputs.as_props(), "timeout_seconds": 0, "wait_for_start": False}
-            )
-            observation = gate.observe(once, self._aws())
+            once = replace(inputs, timeout_seconds=0, wait_for_start=False)
+            outs = self._observe(once, allow_start=False)
         # The outputs of the one-shot read, with the resource's own inputs (not `once`'s) kept.
-        return ReadResult(id_, {**gate.outputs(observation), **inputs.as_props()})
+        return ReadResult(id_, {**outs, **inputs.as_props()})
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Nothing to tear down: a gate owns no cloud resource, so no API call."""
 
     def _run(self, props: dict[str, Any]) -> dict[str, Any]:
         with _reported():
-            inputs = _inputs(props)
-            observation = gate.observe(inputs, self._aws(), allow_start=True)
+            return self._observe(_inputs(props), allow_start=True, enforce=True)
+
+    def _observe(self, inputs: GateInputs, allow_start: bool, enforce: bool = False):
+        """One pool through the gate, several through `pools` (one wait each, at once)."""
+        if inputs.identity_pool_ids:
+            observed = pools.observe_pools(inputs, self._aws(), allow_start=allow_start)
+            if enforce:
+                pools.enforce(observed)
+            return pools.outputs(observed)
+        observation = gate.observe(inputs, self._aws(), allow_start=allow_start)
+        if enforce:
             gate.enforce(observation)
         return gate.outputs(observation)
 

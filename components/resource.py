@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 import pulumi.dynamic
@@ -15,8 +17,13 @@ from .provider import BulkPublishGateProvider
 class BulkPublishGateArgs:
     """Arguments of a gate; each may be an Output. See `components.inputs.GateInputs`."""
 
-    identity_pool_id: pulumi.Input[str]
-    """The pool to watch, e.g. `us-east-1:0f5b6a1e-...`."""
+    identity_pool_id: pulumi.Input[str] | None = None
+    """The pool to watch, e.g. `us-east-1:0f5b6a1e-...`; or give `identity_pool_ids`."""
+    identity_pool_ids: pulumi.Input[Sequence[str]] | None = None
+    """Several pools, watched at once by this one gate (each in the region its id names, unless
+    `region` is set); the gate opens only when every pool is open."""
+    max_concurrency: pulumi.Input[int] = 8
+    """With several pools: the most reads in flight at once (throttling slows them all)."""
     mode: str = "gate"
     """`gate` fails the deployment unless SUCCEEDED; `observe` only reports. Plain, not an Output:
     it decides the shape of the program (see `BulkPublishGate.when_open`)."""
@@ -46,6 +53,8 @@ class BulkPublishGateArgs:
         """The arguments as resource properties, with every output seeded so it exists."""
         inputs = {
             "identity_pool_id": self.identity_pool_id,
+            "identity_pool_ids": self.identity_pool_ids,
+            "max_concurrency": self.max_concurrency,
             "mode": self.mode,
             "timeout_seconds": self.timeout_seconds,
             "poll_interval_seconds": self.poll_interval_seconds,
@@ -85,7 +94,10 @@ class BulkPublishGateResource(
     gate_reason: pulumi.Output[str]
     """open, in_progress, failed, not_started or stale."""
     checked_at: pulumi.Output[str]
-    """ISO-8601 UTC time of the read."""
+    """ISO-8601 UTC time of the read (several pools: the oldest of their reads)."""
+    pools: pulumi.Output[dict[str, Any] | None]
+    """Several pools: each pool id -> its own status, times, failure message, gate_open,
+    gate_reason and checked_at. None for one pool."""
     timeout_seconds: pulumi.Output[int]
     """The wait's deadline, as given."""
 

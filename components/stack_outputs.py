@@ -18,6 +18,7 @@ STACK_OUTPUTS: dict[str, str] = {
     "gateOpen": "gate_open",
     "gateReason": "gate_reason",
     "checkedAt": "checked_at",
+    "pools": "pools",
 }
 """Each stack output (the public interface, DESIGN.md section 3) and the gate property behind it."""
 
@@ -46,6 +47,8 @@ class BulkPublishStatusReference:
         """open, in_progress, failed, not_started or stale; None from a producer older than
         this output (read `gate_open` or `succeeded` there)."""
         self.gate_open = self.reference.get_output("gateOpen")
+        self.pools = self.reference.get_output("pools")
+        """A producer gating on several pools: pool id -> its own outputs (None for one)."""
         self.succeeded: pulumi.Output[bool] = pulumi.Output.all(
             self.bulk_publish_status, self.gate_open
         ).apply(lambda values: _is_open(*values))

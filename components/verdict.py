@@ -347,3 +347,37 @@ def _stream_hint(failure_message: str | None) -> str:
 def next_start_after(complete_time: datetime | None) -> datetime | None:
     """The earliest a new bulk publish may start after a success at `complete_time`."""
     return complete_time + STREAM_COOLDOWN if complete_time else None
+
+
+STATUS_PRECEDENCE = ("FAILED", "IN_PROGRESS", "NOT_STARTED", "SUCCEEDED")
+"""Many pools: the top-level `bulkPublishStatus` is the first of these that any pool shows."""
+REASON_PRECEDENCE = (
+    Reason.READS_FAILING,
+    Reason.FAILED,
+    Reason.IN_PROGRESS,
+    Reason.NOT_STARTED,
+    Reason.STALE,
+)
+"""Many pools: the top-level `gateReason` is the first of these that any closed pool has."""
+
+
+def aggregate_status(statuses: list[str]) -> str:
+    """The status that speaks for several pools: FAILED if any failed, else IN_PROGRESS if any
+    is running, else NOT_STARTED if any never started, else SUCCEEDED."""
+    return next(status for status in STATUS_PRECEDENCE if status in statuses)
+
+
+def aggregate(verdicts: dict[str, Verdict]) -> Verdict:
+    """Several pools' verdicts as one: open only when every pool is open; otherwise the reason
+    by REASON_PRECEDENCE and a message naming each pool that is not open, with its own."""
+    notes = [f"{pool}: {v.note}" for pool, v in verdicts.items() if v.note]
+    note = "; ".join(notes) or None
+    closed = {pool: v for pool, v in verdicts.items() if not v.open}
+    if not closed:
+        return Verdict(True, None, None, True, note)
+    reasons = {v.reason for v in closed.values()}
+    reason = next(r for r in REASON_PRECEDENCE if r in reasons)
+    lines = "\n".join(f"  - {pool} ({v.gate_reason}): {v.message}" for pool, v in closed.items())
+    message = f"{len(closed)} of {len(verdicts)} identity pools are not open:\n{lines}"
+    exportable = all(v.exportable for v in verdicts.values())
+    return Verdict(False, reason, message, exportable, note)

@@ -33,6 +33,7 @@ from components.errors import (
     ConfigurationError,
     InvalidRequestError,
     PoolNotFoundError,
+    ThrottledError,
     TransientError,
     map_error,
 )
@@ -55,9 +56,9 @@ CASES = [
     (client_error("ExpiredTokenException", 400), AccessDeniedError, "IAM"),
     (client_error("ResourceNotFoundException", 404), PoolNotFoundError, "was not found"),
     (client_error("InvalidParameterException", 400), InvalidRequestError, "rejected"),
-    (client_error("TooManyRequestsException", 429), TransientError, "TooManyRequests"),
-    (client_error("ThrottlingException", 400), TransientError, "Throttling"),
-    (client_error("LimitExceededException", 400), TransientError, "LimitExceeded"),
+    (client_error("TooManyRequestsException", 429), ThrottledError, "TooManyRequests"),
+    (client_error("ThrottlingException", 400), ThrottledError, "Throttling"),
+    (client_error("LimitExceededException", 400), ThrottledError, "LimitExceeded"),
     (client_error("InternalErrorException", 500), TransientError, "InternalError"),
     (client_error("ServiceUnavailableException", 503), TransientError, "ServiceUnavailable"),
     (client_error("Whatever", 502), TransientError, "Whatever"),
@@ -104,7 +105,7 @@ CASES = [
 def test_each_botocore_error_maps_to_one_of_ours(error, kind, fragment):
     mapped = map_error(error, identity_pool_id=POOL, region="us-east-1", operation="Op")
     assert type(mapped) is kind
-    assert mapped.retryable is (kind is TransientError)
+    assert mapped.retryable is issubclass(kind, TransientError)
     assert fragment in str(mapped)
 
 

@@ -3,6 +3,7 @@ they accept or name the field with its rule, never raise; what they accept can w
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import string
@@ -89,6 +90,8 @@ POOL_IDS = st.one_of(
 REGIONS = st.one_of(st.from_regex(REGION_PATTERN, fullmatch=True), TEXT)
 FIELD_VALUES = {
     "identity_pool_id": POOL_IDS,
+    "identity_pool_ids": st.one_of(st.lists(POOL_IDS, max_size=4), TEXT),
+    "max_concurrency": NUMBERS,
     "mode": st.sampled_from(["gate", "observe", "Gate", " gate", ""]),
     "timeout_seconds": NUMBERS,
     "poll_interval_seconds": NUMBERS,
@@ -197,6 +200,10 @@ DECIMALS = st.one_of(
 )
 RAW = {
     "identity_pool_id": st.one_of(st.just(POOL), POOL_IDS),
+    "identity_pool_ids": st.one_of(
+        st.lists(POOL_IDS, max_size=3).map(json.dumps), st.sampled_from(["[]", "[1]", "x", ""])
+    ),
+    "max_concurrency": DECIMALS,
     "mode": st.sampled_from(["gate", "observe", "GATE", ""]),
     "timeout_seconds": DECIMALS,
     "poll_interval_seconds": DECIMALS,
@@ -223,6 +230,8 @@ def reference_value(prop: str, raw: str):
     kind = CONFIG_KEYS[prop][1]
     if kind is bool:
         return raw.lower() == "true"
+    if kind is list:
+        return json.loads(raw)
     return kind(raw) if kind is not str else raw
 
 
@@ -245,7 +254,12 @@ def test_the_config_reader_accepts_like_the_rules_or_lists_every_key(raw):
         if CONFIG_KEYS[prop][1] in (int, float):
             assert PLAIN_DECIMAL.fullmatch(value), (prop, value)
     # An empty string key is unset (Pulumi.yaml declares optional keys with `default: ""`).
-    given_ = {p: v for p, v in raw.items() if not (v == "" and CONFIG_KEYS[p][1] is str)}
+    given_ = {
+        p: v
+        for p, v in raw.items()
+        if not (v == "" and CONFIG_KEYS[p][1] is str)
+        and not (v in ("", "[]") and CONFIG_KEYS[p][1] is list)
+    }
     typed = {prop: reference_value(prop, value) for prop, value in given_.items()}
     inputs, problems = validate(typed)
     assert problems == []
