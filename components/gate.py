@@ -195,47 +195,52 @@ def _start_then_wait(
     reporter: ProgressReporter,
     clock: Callable[[], float],
 ) -> tuple[WaitResult, StartOutcome | None]:
-    """One read; BulkPublish if it says so (NOT_STARTED, FAILED, stale); then the rest of the
-    wait, on the time left. A publish already running or settled fresh is only waited on."""
+    """One read (failed reads retried); BulkPublish if it says so (NOT_STARTED, FAILED, stale);
+    then the rest of the wait. A publish already running or settled fresh is only waited on.
+    One deadline for the whole: no call outlives it plus the read margin."""
     began = clock()
-    first = wait(replace(policy, timeout_seconds=0))
+    end = began + policy.timeout_seconds + policy.read_margin_seconds
+    first = wait(replace(policy, first_answer=True))
     details = first.details
     stale = is_stale(details.status, details.complete_time, policy.fresh_after)
     outcome, how = None, policy
     if first.trailing_failures:
         return first, None
     if should_start(details.status, stale):
-        outcome = _start(client, inputs, policy, start, reporter, details)
+        outcome = _start(client, inputs, end - clock(), start, reporter, details)
         if outcome is StartOutcome.ALREADY_STREAMED:
-            return first, outcome
+            return replace(first, elapsed=clock() - began), outcome
         if outcome is StartOutcome.STARTED:
             how = replace(policy, awaiting_new_publish=True, previous_start=details.start_time)
     elif policy.action_on(details) is Action.STOP:
         return first, None
-    rest = max(inputs.timeout_seconds - (clock() - began), 0.0)
-    second = wait(replace(how, timeout_seconds=rest))
+    left = end - clock()
+    rest = max(left - policy.read_margin_seconds, 0.0)
+    margin = min(policy.read_margin_seconds, max(left, 0.0))
+    second = wait(replace(how, timeout_seconds=rest, read_margin_seconds=margin))
     return _joined(first, second, clock() - began), outcome
 
 
 def _start(
     client: CognitoSync,
     inputs: GateInputs,
-    policy: WaitPolicy,
+    seconds: float,
     start: Callable[[Reader], Pending],
     reporter: ProgressReporter,
     details: BulkPublishDetails,
 ) -> StartOutcome:
-    """One BulkPublish call, bounded like a read, and a progress line saying what came of it."""
+    """One BulkPublish call, bounded by the `seconds` left to the run, and a progress line
+    saying what came of it."""
     pool = inputs.identity_pool_id
     reporter.write(
         f"bulk-publish-gate: {pool}: {details.status} and startBulkPublish is set: calling "
         "BulkPublish"
     )
     pending = start(lambda: client.bulk_publish(pool))
-    if not pending.wait(inputs.timeout_seconds + policy.read_margin_seconds):
+    if not pending.wait(max(seconds, 0.0)):
         raise ReadTimedOutError(
-            f"BulkPublish for identity pool {pool} did not answer within "
-            f"{inputs.timeout_seconds + policy.read_margin_seconds:g}s; run `pulumi up` again "
+            f"BulkPublish for identity pool {pool} did not answer within the {seconds:.3g}s left "
+            "to the run (timeoutSeconds plus the read margin); run `pulumi up` again "
             "(a run during a publish never starts a second one)"
         )
     outcome = pending.result()
@@ -258,6 +263,7 @@ def _joined(first: WaitResult, second: WaitResult, elapsed: float) -> WaitResult
         elapsed=elapsed,
         reads=first.reads + second.reads,
         failed_reads=first.failed_reads + second.failed_reads,
+        last_error=second.last_error or first.last_error,
         read_at=elapsed - (second.elapsed - second.read_at),
     )
 

@@ -72,6 +72,9 @@ class WaitPolicy:
     rule does not depend on this machine's clock."""
     previous_start: datetime | None = None
     """The start time the pool showed before this run's BulkPublish (None: NOT_STARTED)."""
+    first_answer: bool = False
+    """Stop at the first read that answers, whatever it says (the read that decides whether to
+    start a bulk publish); failed reads before it are retried as always."""
 
     def __post_init__(self) -> None:
         if self.timeout_seconds < 0:
@@ -90,6 +93,8 @@ class WaitPolicy:
     def action_on(self, details: BulkPublishDetails) -> Action:
         """What the wait does on this answer: its status, its freshness, and whether it is
         still about a publish older than the one this run started."""
+        if self.first_answer:
+            return Action.STOP
         if self.awaiting_new_publish and (
             details.start_time is None
             or (self.previous_start is not None and details.start_time <= self.previous_start)

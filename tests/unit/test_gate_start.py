@@ -1,0 +1,412 @@
+"""startBulkPublish and freshness through `gate.observe`, on a fake service and a fake clock: when
+BulkPublish is called (once, or never), what each of its answers leads to, waiting for a newer
+publish, and the two waits of a start joined within one deadline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from components import gate
+from components.cognito_sync import BulkPublishDetails, StartOutcome
+from components.errors import GateClosedError, InvalidRequestError, TransientError
+from components.inputs import GateInputs
+from components.waiting import READ_MARGIN_SECONDS
+from tests.unit.fakes import POOL
+
+EPOCH = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+"""The wall clock when the fake monotonic clock reads 0."""
+OLD = EPOCH - timedelta(days=2)
+"""When the pool's previous bulk publish started."""
+RECENT = EPOCH - timedelta(hours=3)
+"""A start three hours ago: its success is within the 24-hour window."""
+NEW = object()
+"""Stands for the start time of the publish this run started (the time BulkPublish was called)."""
+NOW = object()
+"""Stands for the time of the read."""
+THROTTLED = TransientError("Cognito Sync could not answer (ThrottlingException: slow down)")
+
+
+@dataclass(frozen=True)
+class A:
+    """A scripted answer: a status with start and complete times; `seconds` the read's time."""
+
+    status: str
+    start: Any = None
+    complete: Any = None
+    failure: str | None = None
+    seconds: float | None = None
+
+
+Answer = A | Exception
+
+
+@dataclass
+class Service:
+    """A fake Cognito Sync on a fake clock. Reads answer `before` in turn (the last repeats);
+    once BulkPublish answers STARTED or ALREADY_RUNNING, they answer `after` instead."""
+
+    before: list[Answer]
+    after: list[Answer] = field(default_factory=list)
+    publish: StartOutcome | Exception = StartOutcome.STARTED
+    read_seconds: float = 0.5
+    publish_seconds: float = 0.5
+    now: float = 0.0
+    publishes: list[float] = field(default_factory=list)
+    """The fake time of each BulkPublish call."""
+    read_times: list[float] = field(default_factory=list)
+    """When each read that answered finished."""
+    _reads: int = 0
+    _switched: bool = False
+    _published_at: datetime | None = None
+    _latency: float = 0.0
+    _kind: str = ""
+
+    def wall(self) -> datetime:
+        return EPOCH + timedelta(seconds=self.now)
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds > 0, seconds
+        self.now += seconds
+
+    def start(self, call: Callable[[], Any]) -> Pending:
+        try:
+            outcome: Any = call()
+        except Exception as error:
+            outcome = error
+        return Pending(self, self._latency, outcome, self._kind)
+
+    # The client's two operations (run when a call starts; seen when it finishes).
+
+    def get_bulk_publish_details(self, pool: str) -> BulkPublishDetails:
+        script = self.after if self._switched else self.before
+        step = script[min(self._reads, len(script) - 1)]
+        self._reads += 1
+        self._kind = "read"
+        self._latency = self.read_seconds
+        if isinstance(step, Exception):
+            raise step
+        if step.seconds is not None:
+            self._latency = step.seconds
+        return BulkPublishDetails(
+            pool,
+            step.status,
+            start_time=self._moment(step.start),
+            complete_time=self._moment(step.complete),
+            failure_message=step.failure,
+        )
+
+    def bulk_publish(self, pool: str) -> StartOutcome:
+        assert pool == POOL
+        self.publishes.append(self.now)
+        self._kind, self._latency = "publish", self.publish_seconds
+        if isinstance(self.publish, Exception):
+            raise self.publish
+        if self.publish is not StartOutcome.ALREADY_STREAMED:
+            self._switched, self._reads = True, 0
+            self._published_at = self.wall()
+        return self.publish
+
+    def _moment(self, value: Any) -> datetime | None:
+        if value is NEW:
+            return self._published_at
+        if value is NOW:
+            return self.wall()
+        return value
+
+
+@dataclass
+class Pending:
+    """A call in flight on the fake clock: it finishes `remaining` seconds from now."""
+
+    service: Service
+    remaining: float
+    outcome: Any
+    kind: str
+
+    def wait(self, seconds: float) -> bool:
+        assert seconds >= 0, seconds
+        if self.remaining <= seconds:
+            self.service.now += self.remaining
+            self.remaining = 0.0
+            if self.kind == "read" and not isinstance(self.outcome, Exception):
+                self.service.read_times.append(self.service.now)
+            return True
+        self.service.now += seconds
+        self.remaining -= seconds
+        return False
+
+    def result(self) -> Any:
+        assert self.remaining == 0.0
+        if isinstance(self.outcome, Exception):
+            raise self.outcome
+        return self.outcome
+
+
+class Client:
+    def __init__(self, service: Service) -> None:
+        self.service = service
+
+    def __enter__(self) -> Service:
+        return self.service
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def observe(service: Service, allow_start: bool = True, **changes: Any):
+    """One gate run with startBulkPublish (unless changed), as create/update run it."""
+    lines: list[str] = []
+    values = {
+        "identity_pool_id": POOL,
+        "timeout_seconds": 60,
+        "poll_interval_seconds": 1.0,
+        "max_poll_interval_seconds": 4.0,
+        "endpoint_url": "http://127.0.0.1:1",
+        "start_bulk_publish": True,
+        **changes,
+    }
+    observation = gate.observe(
+        GateInputs(**values),
+        gate.AwsDefaults(region="us-east-1"),
+        allow_start=allow_start,
+        client_factory=lambda _settings: Client(service),
+        now=service.wall,
+        clock=service.clock,
+        sleep=service.sleep,
+        write=lines.append,
+        start=service.start,
+    )
+    return observation, lines
+
+
+def reason(observation) -> str:
+    return gate.outputs(observation)["gate_reason"]
+
+
+PUBLISHING = [A("IN_PROGRESS", NEW), A("IN_PROGRESS", NEW), A("SUCCEEDED", NEW, NOW)]
+"""The publish this run started, as the reads after BulkPublish see it."""
+STALE_BOUND = {"max_age_seconds": 3600}
+"""A bound one hour before the run: a success of two days ago is stale."""
+
+
+@pytest.mark.parametrize(
+    ("first", "bound"),
+    [
+        (A("NOT_STARTED"), {}),
+        (A("FAILED", OLD, failure="Kinesis PutRecords was denied"), {}),
+        (A("SUCCEEDED", OLD, OLD + timedelta(minutes=5)), STALE_BOUND),
+        (A("SUCCEEDED", OLD, None), STALE_BOUND),  # no complete time: not known fresh
+    ],
+    ids=["not-started", "failed", "stale", "stale-no-complete-time"],
+)
+def test_start_calls_bulk_publish_once_then_waits_until_it_opens(first, bound):
+    service = Service([first], PUBLISHING)
+    observation, lines = observe(service, **bound)
+    assert len(service.publishes) == 1
+    assert observation.started is StartOutcome.STARTED
+    outs = gate.outputs(observation)
+    assert (outs["bulk_publish_status"], outs["gate_open"], outs["gate_reason"]) == (
+        "SUCCEEDED",
+        True,
+        "open",
+    )
+    assert observation.result.reads == 4  # the read before BulkPublish and three after it
+    assert observation.details.start_time == EPOCH + timedelta(seconds=service.publishes[0])
+    assert any(f"{first.status} and startBulkPublish is set: calling BulkPublish" in line
+               for line in lines)  # fmt: skip
+    assert any("started a bulk publish; waiting for it" in line for line in lines)
+    assert lines[-1].endswith("gate open")
+    gate.enforce(observation)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [A("SUCCEEDED", OLD, OLD + timedelta(minutes=5)), A("SUCCEEDED", RECENT, EPOCH)],
+    ids=["no-bound", "fresh"],
+)
+def test_a_fresh_success_starts_nothing(first):
+    service = Service([first])
+    observation, _ = observe(service, **({} if first.start is OLD else STALE_BOUND))
+    assert service.publishes == []
+    assert (observation.started, observation.result.reads, reason(observation)) == (
+        None,
+        1,
+        "open",
+    )
+
+
+def test_a_run_during_a_publish_starts_nothing_new_and_waits_for_it():
+    running = [A("IN_PROGRESS", RECENT)] * 3 + [A("SUCCEEDED", RECENT, NOW)]
+    service = Service(running)
+    observation, _ = observe(service, **STALE_BOUND)
+    assert service.publishes == []
+    assert observation.started is None
+    assert observation.result.reads == 4
+    assert reason(observation) == "open"
+
+
+def test_a_run_during_a_publish_that_fails_does_not_start_another():
+    service = Service([A("IN_PROGRESS", RECENT), A("FAILED", RECENT, failure="denied")])
+    observation, _ = observe(service, mode="observe")
+    assert service.publishes == []
+    assert reason(observation) == "failed"
+
+
+def test_duplicate_request_waits_on_the_publish_already_running():
+    running = [A("IN_PROGRESS", EPOCH), A("IN_PROGRESS", EPOCH), A("SUCCEEDED", EPOCH, NOW)]
+    service = Service([A("NOT_STARTED")], running, publish=StartOutcome.ALREADY_RUNNING)
+    observation, lines = observe(service)
+    assert len(service.publishes) == 1
+    assert observation.started is StartOutcome.ALREADY_RUNNING
+    assert (observation.result.reads, reason(observation)) == (4, "open")
+    assert any("already running (DuplicateRequest); waiting for it" in line for line in lines)
+
+
+def test_already_streamed_stays_stale_without_waiting_and_says_when_to_start():
+    completed = RECENT + timedelta(minutes=10)
+    service = Service([A("SUCCEEDED", RECENT, completed)], publish=StartOutcome.ALREADY_STREAMED)
+    bound = "2026-11-23T11:00:00Z"  # an hour before the run: after the success
+    observation, lines = observe(service, completed_after=bound, mode="observe")
+    assert len(service.publishes) == 1
+    assert observation.result.reads == 1  # no wait: nothing may start for hours
+    assert observation.result.elapsed == pytest.approx(1.0)  # one read, one call
+    outs = gate.outputs(observation)
+    assert (outs["gate_open"], outs["gate_reason"]) == (False, "stale")
+    message = gate.closed_reason(observation)
+    for fragment in (
+        POOL,
+        "SUCCEEDED at 2026-11-23T09:10:00Z",
+        f"freshness bound {bound}",
+        "AlreadyStreamed",
+        "may start at 2026-11-24T09:10:00Z at the earliest",
+    ):
+        assert fragment in message
+    assert any("refused: one already succeeded within the last 24 hours" in x for x in lines)
+    gate.enforce(observation)  # observe mode exports it
+    with pytest.raises(GateClosedError, match="2026-11-24T09:10:00Z"):
+        gate.enforce(observe(Service([A("SUCCEEDED", RECENT, completed)],
+                                     publish=StartOutcome.ALREADY_STREAMED),
+                             completed_after=bound)[0])  # fmt: skip
+
+
+@pytest.mark.parametrize("first", [A("NOT_STARTED"), A("SUCCEEDED", OLD, OLD)])
+def test_without_allow_start_nothing_is_started(first):
+    service = Service([first], PUBLISHING)
+    observation, _ = observe(service, allow_start=False, mode="observe", **STALE_BOUND)
+    assert service.publishes == []
+    assert observation.started is None
+    assert reason(observation) == ("not_started" if first.status == "NOT_STARTED" else "stale")
+
+
+def test_without_start_bulk_publish_nothing_is_started():
+    service = Service([A("NOT_STARTED")], PUBLISHING)
+    observation, _ = observe(service, start_bulk_publish=False, mode="observe")
+    assert (service.publishes, reason(observation)) == ([], "not_started")
+
+
+def test_wait_for_start_waits_on_a_stale_pool_until_a_newer_publish_settles():
+    stale = A("SUCCEEDED", OLD, OLD + timedelta(minutes=5))
+    newer = [stale, stale, A("IN_PROGRESS", RECENT), A("SUCCEEDED", RECENT, NOW)]
+    service = Service(newer)
+    observation, _ = observe(service, start_bulk_publish=False, wait_for_start=True, **STALE_BOUND)
+    assert service.publishes == []
+    assert observation.result.reads == 4
+    assert reason(observation) == "open"
+
+
+def test_wait_for_start_on_a_stale_pool_that_stays_stale_times_out_stale():
+    service = Service([A("SUCCEEDED", OLD, OLD)])
+    observation, _ = observe(
+        service, start_bulk_publish=False, wait_for_start=True, mode="observe", **STALE_BOUND
+    )
+    assert observation.result.timed_out is True
+    assert reason(observation) == "stale"
+
+
+def test_after_a_start_the_previous_publishs_answer_is_waited_on():
+    previous = A("FAILED", OLD, failure="denied")
+    service = Service([previous], [previous, previous, A("IN_PROGRESS", NEW), *PUBLISHING[1:]])
+    observation, _ = observe(service)
+    assert len(service.publishes) == 1
+    assert (observation.result.reads, reason(observation)) == (6, "open")
+
+
+def test_a_failed_read_before_the_start_is_retried_like_any_read():
+    service = Service([THROTTLED, A("NOT_STARTED")], PUBLISHING)
+    observation, _ = observe(service)
+    assert len(service.publishes) == 1
+    result = observation.result
+    assert (result.reads, result.failed_reads, result.trailing_failures) == (4, 1, 0)
+    assert reason(observation) == "open"
+    note = gate.verdict(observation).note
+    assert note is not None and "ThrottlingException" in note
+
+
+def test_an_error_from_bulk_publish_fails_the_run():
+    service = Service([A("NOT_STARTED")], publish=InvalidRequestError("no stream configured"))
+    with pytest.raises(InvalidRequestError, match="no stream configured"):
+        observe(service)
+    assert len(service.publishes) == 1
+
+
+# The start branch joins two waits (the read before BulkPublish, then the rest): one deadline.
+TIMEOUT = 60
+BOUND = TIMEOUT + READ_MARGIN_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "read_seconds", "publish_seconds"),
+    [
+        ([A("NOT_STARTED")], [A("IN_PROGRESS", NEW)], 0.5, 0.5),  # stuck after the start
+        ([A("NOT_STARTED")], [A("IN_PROGRESS", NEW)], 4.0, 50.0),  # slow BulkPublish
+        ([A("NOT_STARTED")], [A("IN_PROGRESS", NEW)], 4.0, 59.0),
+        ([A("NOT_STARTED", seconds=62.0)], [A("IN_PROGRESS", NEW)], 4.0, 2.0),  # slow read
+        ([A("NOT_STARTED")], [THROTTLED], 1.0, 1.0),  # reads fail after the start
+        ([THROTTLED, A("NOT_STARTED")], [A("IN_PROGRESS", NEW)], 3.0, 3.0),
+        ([A("NOT_STARTED")], [A("IN_PROGRESS", NEW)], 1.0, 90.0),  # BulkPublish never answers
+    ],
+)
+def test_the_whole_run_stays_within_the_timeout_and_its_margin(
+    before, after, read_seconds, publish_seconds
+):
+    service = Service(before, after, read_seconds=read_seconds, publish_seconds=publish_seconds)
+    try:
+        observation, _ = observe(service, timeout_seconds=TIMEOUT)
+    except TransientError:  # no answer left inside the deadline (ReadsFailed, ReadTimedOut)
+        observation = None
+    assert service.now <= BOUND + 1e-9, service.now
+    if observation is None:
+        return
+    assert observation.result.elapsed <= BOUND + 1e-9
+    assert observation.result.timed_out is True
+    assert reason(observation) == "in_progress"
+
+
+def test_the_joined_result_counts_both_waits_and_checked_at_is_the_last_answer():
+    after = [THROTTLED, *PUBLISHING[:2], THROTTLED, PUBLISHING[2]]
+    service = Service([THROTTLED, A("NOT_STARTED")], after, read_seconds=0.25)
+    observation, _ = observe(service)
+    result = observation.result
+    assert (result.reads, result.failed_reads, result.trailing_failures) == (4, 3, 0)
+    assert result.elapsed == pytest.approx(service.now)
+    assert result.read_at == pytest.approx(service.read_times[-1])
+    assert observation.checked_at == EPOCH + timedelta(seconds=service.read_times[-1])
+    second = int(service.read_times[-1])
+    assert gate.outputs(observation)["checked_at"] == f"2026-11-23T12:00:{second:02d}Z"
+
+
+def test_checked_at_after_a_start_that_ends_on_failed_reads_is_the_last_answer():
+    service = Service([A("NOT_STARTED")], [A("IN_PROGRESS", NEW), THROTTLED], read_seconds=0.5)
+    observation, _ = observe(service, timeout_seconds=20, mode="observe")
+    result = observation.result
+    assert result.trailing_failures > 0
+    assert observation.checked_at == EPOCH + timedelta(seconds=service.read_times[-1])
+    assert service.read_times[-1] < service.now
