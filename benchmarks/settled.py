@@ -1,0 +1,125 @@
+"""Benchmark: what a settled check costs: the gate's share of a `pulumi up` through the real
+engine, one AWS CLI process per check (pulumi-command or Terraform's local-exec), and the floor
+(a warm boto3 call)."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+from components import BulkPublishGate, BulkPublishGateArgs
+from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator
+from harness.engine import clean_environ, emulator_aws, find_cli
+from harness.recorder import Recorder
+from harness.scenarios import pool, pool_id
+
+from .support import engine_session, method, row, timed
+
+UPS, CLI_RUNS, FLOOR_CALLS = 3, 5, 50
+POOL = pool_id("succeeded")
+
+
+def bench_settled() -> None:
+    with Emulator() as emulator:
+        emulator.backend.put_pool(pool("succeeded"))
+        _engine(emulator)
+        _aws_cli(emulator)
+        _floor(emulator)
+
+
+def _engine(emulator) -> None:
+    method(
+        f"two stacks through the real engine, a Recorder with and without a gate (SUCCEEDED "
+        f"pool) in front of it: one up each to create, then the median of {UPS} ups (the gate "
+        "updates and reads once on every up)"
+    )
+    cli = find_cli()
+    if cli is None:
+        row("settled: real engine", "n/a: no pulumi on PATH and none built (`make engine`)")
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        log = Path(scratch) / "recorder.log"
+
+        def bare() -> None:
+            Recorder("downstream", log)
+
+        def gated() -> None:
+            gate = BulkPublishGate("bulk-publish", BulkPublishGateArgs(identity_pool_id=POOL))
+            gate.when_open(lambda opts: Recorder("downstream", log, opts=opts))
+
+        medians, creates = {}, {}
+        with engine_session(cli, Path(scratch), emulator) as session:
+            for name, program in (("bare", bare), ("gated", gated)):
+                stack = session.stack(name, program)
+                creates[name] = timed(stack.up)
+                medians[name] = statistics.median(timed(stack.up) for _ in range(UPS))
+    row("settled: up without the gate (create / median)", _pair(creates["bare"], medians["bare"]))
+    row("settled: up with the gate (create / median)", _pair(creates["gated"], medians["gated"]))
+    added = medians["gated"] - medians["bare"]
+    row("settled: the gate's share of an up", f"{added * 1e3:.0f} ms")
+
+
+def _pair(create: float, median: float) -> str:
+    return f"{create:.2f} s / {median:.2f} s"
+
+
+def _aws_cli(emulator) -> None:
+    method(
+        f"`aws cognito-sync get-bulk-publish-details --endpoint-url <emulator>` (awscli from "
+        f"benchmarks/requirements.txt), one process per check, median of {CLI_RUNS}"
+    )
+    aws = Path(sys.executable).parent / "aws"
+    if not aws.exists():
+        row("settled: AWS CLI peer", "n/a: no `aws` in the venv (`make bench` installs it)")
+        return
+    command = [
+        str(aws),
+        "cognito-sync",
+        "get-bulk-publish-details",
+        "--identity-pool-id",
+        POOL,
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        emulator.url,
+        "--output",
+        "json",
+    ]
+    env = {**clean_environ(), **emulator_aws(emulator.url)}
+    timings = []
+    for _ in range(CLI_RUNS):
+        timings.append(
+            timed(lambda: subprocess.run(command, env=env, check=True, capture_output=True))  # noqa: S603
+        )
+    version = subprocess.run(  # noqa: S603
+        [str(aws), "--version"], env=env, check=True, capture_output=True, text=True
+    ).stdout.split()[0]
+    row(
+        f"settled: AWS CLI peer, one process ({version})",
+        f"{statistics.median(timings) * 1e3:.0f} ms",
+    )
+
+
+def _floor(emulator) -> None:
+    method(f"one warm boto3 client, get_bulk_publish_details, median of {FLOOR_CALLS} calls")
+    client = boto3.session.Session().client(
+        "cognito-sync",
+        region_name="us-east-1",
+        endpoint_url=emulator.url,
+        aws_access_key_id=DEFAULT_ACCESS_KEY_ID,
+        aws_secret_access_key=DEFAULT_SECRET_ACCESS_KEY,
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+    client.get_bulk_publish_details(IdentityPoolId=POOL)  # warm: connection, signer, model
+    timings = [
+        timed(lambda: client.get_bulk_publish_details(IdentityPoolId=POOL))
+        for _ in range(FLOOR_CALLS)
+    ]
+    client.close()
+    row("settled: floor, a warm boto3 call", f"{statistics.median(timings) * 1e3:.1f} ms")
