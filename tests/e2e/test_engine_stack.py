@@ -25,8 +25,8 @@ def gate_stack(engine, project, emulator, scenario: str, mode: str = "gate", **e
 def test_up_on_succeeded_exports_exactly_the_contract(engine, project, emulator):
     result = gate_stack(engine, project, emulator, "succeeded").up()
     exported = {name: value.value for name, value in result.outputs.items()}
-    # failureMessage is None, and the SDK drops a top-level None output.
-    assert set(exported) == set(STACK_OUTPUTS) - {"failureMessage"}
+    # failureMessage and pools (one pool) are None, and the SDK drops a top-level None output.
+    assert set(exported) == set(STACK_OUTPUTS) - {"failureMessage", "pools"}
     assert exported["bulkPublishStatus"] == "SUCCEEDED"
     assert exported["gateOpen"] is True
     assert exported["identityPoolId"] == pool_id("succeeded")
