@@ -211,7 +211,12 @@ def _start_then_wait(
         if outcome is StartOutcome.ALREADY_STREAMED:
             return replace(first, elapsed=clock() - began), outcome
         if outcome is StartOutcome.STARTED:
-            how = replace(policy, awaiting_new_publish=True, previous_start=details.start_time)
+            how = replace(
+                policy,
+                awaiting_new_publish=True,
+                previous_start=details.start_time,
+                previous_status=details.status,
+            )
     elif policy.action_on(details) is Action.STOP:
         return first, None
     left = end - clock()

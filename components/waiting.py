@@ -68,10 +68,13 @@ class WaitPolicy:
     wait_for_start, waited on until a newer publish settles)."""
     awaiting_new_publish: bool = False
     """Set once this run started a bulk publish: an answer about the previous publish (no start
-    time, or one not after `previous_start`) is waited on. Both times are the service's, so the
-    rule does not depend on this machine's clock."""
+    time, one before `previous_start`, or that one with `previous_status`) is waited on. Both
+    times are the service's, so the rule does not depend on this machine's clock."""
     previous_start: datetime | None = None
     """The start time the pool showed before this run's BulkPublish (None: NOT_STARTED)."""
+    previous_status: str | None = None
+    """The status the pool showed then: the same start time with another status is the new
+    publish (it started within the same second as the previous one)."""
     first_answer: bool = False
     """Stop at the first read that answers, whatever it says (the read that decides whether to
     start a bulk publish); failed reads before it are retried as always."""
@@ -95,13 +98,18 @@ class WaitPolicy:
         still about a publish older than the one this run started."""
         if self.first_answer:
             return Action.STOP
-        if self.awaiting_new_publish and (
-            details.start_time is None
-            or (self.previous_start is not None and details.start_time <= self.previous_start)
-        ):
+        if self.awaiting_new_publish and self._previous(details):
             return Action.WAIT
         stale = is_stale(details.status, details.complete_time, self.fresh_after)
         return action(details.status, self.wait_for_start, stale)
+
+    def _previous(self, details: BulkPublishDetails) -> bool:
+        """The answer is still about the publish before this run's BulkPublish."""
+        if details.start_time is None or self.previous_start is None:
+            return details.start_time is None
+        if details.start_time != self.previous_start:
+            return details.start_time < self.previous_start
+        return self.previous_status in (None, details.status)
 
 
 @dataclass(frozen=True)

@@ -217,13 +217,16 @@ def details(status: str, start: datetime | None, complete: datetime | None = Non
     return BulkPublishDetails(POOL, status, start_time=start, complete_time=complete)
 
 
-NOT_AWAITING = (False, None)
-AFTER_OLD = (True, OLD_START)
-"""This run started one while the pool showed a publish that started at OLD_START."""
-AFTER_NONE = (True, None)
+NOT_AWAITING = (False, None, None)
+AFTER_FAILED = (True, OLD_START, "FAILED")
+"""This run started one while the pool showed a publish that started at OLD_START and FAILED."""
+AFTER_STALE = (True, OLD_START, "SUCCEEDED")
+"""... one that started at OLD_START and SUCCEEDED (stale)."""
+AFTER_NONE = (True, None, "NOT_STARTED")
 """This run started one while the pool was NOT_STARTED."""
 
-# answer, fresh_after, waitForStart, (awaiting_new_publish, previous_start) -> what the wait does
+# answer, fresh_after, waitForStart, (awaiting_new_publish, previous_start, previous_status)
+# -> what the wait does
 ACTIONS_ON = [
     # No start this run: status and freshness only.
     (details("SUCCEEDED", OLD_START, OLD_START + HOUR), None, False, NOT_AWAITING, Action.STOP),
@@ -245,15 +248,21 @@ ACTIONS_ON = [
     (details("NOT_STARTED", None), NOW - HOUR, True, NOT_AWAITING, Action.WAIT),
     (details("IN_PROGRESS", NEW_START), None, False, NOT_AWAITING, Action.WAIT),
     # This run started one: an answer about the previous publish is waited on, whatever it says.
-    (details("SUCCEEDED", OLD_START, OLD_START + HOUR), None, False, AFTER_OLD, Action.WAIT),
-    (details("FAILED", OLD_START), None, False, AFTER_OLD, Action.WAIT),
+    (details("SUCCEEDED", OLD_START, OLD_START + HOUR), None, False, AFTER_STALE, Action.WAIT),
+    (details("FAILED", OLD_START), None, False, AFTER_FAILED, Action.WAIT),
+    (details("FAILED", OLD_START - HOUR), None, False, AFTER_FAILED, Action.WAIT),  # older
     (details("NOT_STARTED", None), None, False, AFTER_NONE, Action.WAIT),
-    (details("NOT_STARTED", None), None, False, AFTER_OLD, Action.WAIT),
-    (details("IN_PROGRESS", NEW_START), None, False, AFTER_OLD, Action.WAIT),
-    (details("SUCCEEDED", NEW_START, NOW), NOW - HOUR, False, AFTER_OLD, Action.STOP),
+    (details("NOT_STARTED", None), None, False, AFTER_FAILED, Action.WAIT),
+    (details("IN_PROGRESS", NEW_START), None, False, AFTER_FAILED, Action.WAIT),
+    (details("SUCCEEDED", NEW_START, NOW), NOW - HOUR, False, AFTER_FAILED, Action.STOP),
     (details("SUCCEEDED", NEW_START, NOW), NOW - HOUR, False, AFTER_NONE, Action.STOP),
-    (details("FAILED", NEW_START), None, False, AFTER_OLD, Action.STOP),
+    (details("FAILED", NEW_START), None, False, AFTER_FAILED, Action.STOP),
     (details("FAILED", NEW_START), None, False, AFTER_NONE, Action.STOP),
+    (details("FAILED", NEW_START), None, False, AFTER_STALE, Action.STOP),
+    # Whole-second times: a new publish that started in the previous one's second is told
+    # apart by its status.
+    (details("SUCCEEDED", OLD_START, NOW), None, False, AFTER_FAILED, Action.STOP),
+    (details("FAILED", OLD_START), None, False, AFTER_STALE, Action.STOP),
 ]
 
 
@@ -267,5 +276,6 @@ def test_the_wait_acts_on_the_answer_and_whose_publish_it_is(
         fresh_after=fresh_after,
         awaiting_new_publish=awaiting[0],
         previous_start=awaiting[1],
+        previous_status=awaiting[2],
     )
     assert policy.action_on(answer) is expected
