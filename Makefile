@@ -51,8 +51,9 @@ format: $(VENV)/.installed
 emulator: $(VENV)/.installed
 	$(PY) -m emulator --port 4599 --seed examples/emulator-seed.json
 
-## Benchmarks: figures printed, nothing asserted.
+## Benchmarks: figures printed, nothing asserted (BPG_BENCH_POOLS=N: the many-pools size).
 bench: $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r benchmarks/requirements.txt -c constraints.txt
 	$(PY) -m benchmarks
 
 ## Re-pin the whole dependency tree after changing requirements*.txt.

@@ -4,7 +4,15 @@
 - the emulator under 64 concurrent boto3 clients polling GetBulkPublishDetails;
 - the gate through the SDK's provider server: cold start, Create latency, blob size, peak RSS;
 - the project's own stack (status-only) through the real Pulumi engine: up and preview on a
-  settled pool, and the gate's entry in state.
+  settled pool, and the gate's entry in state;
+- gate-open latency and reads of the poll that follows the job vs doubling vs a fixed 5 s
+  poller (`poll.py`, when present);
+- one gate on N pools vs N single gates in one stack (`pools.py`, BPG_BENCH_POOLS, default 100);
+- a settled check: the gate's share of an up vs one AWS CLI process vs a warm boto3 call
+  (`settled.py`);
+- the gate's state entry for 1, 10 and 100 pools (`state.py`).
+
+See benchmarks/README.md for the method of each figure and the latest figures.
 """
 
 from __future__ import annotations
@@ -30,6 +38,15 @@ from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator
 from harness.engine import EngineEnvironment, emulator_aws, find_cli, project_copy
 from harness.provider_server import PROVIDER_KEY, ProviderServer, provider_blob
 from harness.scenarios import pool, pool_id, provider_env
+
+from .pools import bench_pools
+from .settled import bench_settled
+from .state import bench_state
+
+try:
+    from .poll import bench_poll
+except ImportError:  # another engineer's module; the figures run without it
+    bench_poll = None
 
 
 def row(name: str, value: str) -> None:
@@ -191,6 +208,11 @@ def main() -> int:
     bench_emulator()
     bench_provider_server()
     bench_engine()
+    if bench_poll is not None:
+        bench_poll()
+    bench_settled()
+    bench_state()
+    bench_pools()
     return 0
 
 

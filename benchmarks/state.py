@@ -51,7 +51,7 @@ def bench_state() -> None:
             stack.up()
             resources = stack.export_stack().deployment["resources"]
             [entries[count]] = [r for r in resources if r["type"] == GATE_TYPE]
-    row("state: pools: whole / ours / engine metadata (bytes)", "")
+    row("state: bytes for N pools: whole / ours / engine metadata", "")
     ours = {}
     for count, entry in entries.items():
         ours[count] = _size({key: entry[key] for key in OURS if key in entry})
@@ -66,12 +66,12 @@ def bench_state() -> None:
         per_pool = (ours[high] - ours[low]) / (high - low)
         verdict = "met" if per_pool <= PER_POOL_TARGET else "NOT met"
         row(
-            f"state: ours per further pool, {low} -> {high} (target <= {PER_POOL_TARGET})",
+            f"state: ours per further pool, {low}->{high} (target <={PER_POOL_TARGET})",
             f"{per_pool:.0f} bytes: {verdict}",
         )
     whole_one = _size(entries[1])
     row(
-        f"state: whole entry for one pool (target < {ONE_POOL_TARGET})",
+        f"state: whole entry, one pool (target < {ONE_POOL_TARGET})",
         f"{whole_one} bytes: {'met' if whole_one < ONE_POOL_TARGET else 'NOT met'}",
     )
 
