@@ -173,21 +173,27 @@ def outputs(observed: PoolsObservation) -> dict[str, Any]:
         "gate_open": observed.verdict.open,
         "gate_reason": observed.verdict.gate_reason,
         "checked_at": min(o["checked_at"] for o in each.values()),
-        "pools": {pool: {key: o[key] for key in POOL_OUTPUT_KEYS} for pool, o in each.items()},
+        "pools": {pool: _pool_entry(o) for pool, o in each.items()},
     }
     return {**observed.inputs.as_props(), **computed}
 
 
-POOL_OUTPUT_KEYS = (
-    "bulk_publish_status",
-    "bulk_publish_start_time",
-    "bulk_publish_complete_time",
-    "failure_message",
-    "gate_open",
-    "gate_reason",
-    "checked_at",
-)
-"""What the `pools` output holds for each pool."""
+POOL_OUTPUT_KEYS = {
+    "status": "bulk_publish_status",
+    "startTime": "bulk_publish_start_time",
+    "completeTime": "bulk_publish_complete_time",
+    "failureMessage": "failure_message",
+    "gateOpen": "gate_open",
+    "gateReason": "gate_reason",
+    "checkedAt": "checked_at",
+}
+"""What the `pools` output holds for each pool (short names: state grows with every pool), and
+the property behind each; a None value is left out, as top-level outputs are."""
+
+
+def _pool_entry(each: dict[str, Any]) -> dict[str, Any]:
+    picked = {name: each[prop] for name, prop in POOL_OUTPUT_KEYS.items()}
+    return {name: value for name, value in picked.items() if value is not None}
 
 
 def enforce(observed: PoolsObservation) -> None:

@@ -46,8 +46,8 @@ def test_each_pool_has_its_own_outputs_and_the_top_level_aggregates(emulator, ru
     observed = run(pool_id(name) for name in NAMES)
     outs = pools.outputs(observed)
     assert set(outs["pools"]) == {pool_id(name) for name in NAMES}
-    assert outs["pools"][pool_id("publishing")]["bulk_publish_status"] == "SUCCEEDED"
-    assert outs["pools"][pool_id("failing")]["gate_reason"] == "failed"
+    assert outs["pools"][pool_id("publishing")]["status"] == "SUCCEEDED"
+    assert outs["pools"][pool_id("failing")]["gateReason"] == "failed"
     assert outs["bulk_publish_status"] == "FAILED"
     assert outs["gate_open"] is False
     assert outs["gate_reason"] == "failed"

@@ -36,8 +36,8 @@ def test_observe_mode_exports_each_pool_and_the_aggregate(engine, project, emula
         for name, value in pools_stack(engine, project, emulator, "observe").up().outputs.items()
     }
     assert set(exported["pools"]) == {pool_id(name) for name in NAMES}
-    assert exported["pools"][pool_id("publishing")]["gate_reason"] == "open"
-    assert exported["pools"][pool_id("failing")]["bulk_publish_status"] == "FAILED"
+    assert exported["pools"][pool_id("publishing")]["gateReason"] == "open"
+    assert exported["pools"][pool_id("failing")]["status"] == "FAILED"
     assert exported["bulkPublishStatus"] == "FAILED"
     assert exported["gateOpen"] is False
     assert exported["gateReason"] == "failed"
