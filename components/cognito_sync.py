@@ -13,7 +13,8 @@ import botocore.session
 from botocore.config import Config
 
 from .errors import ConfigurationError, InvalidRequestError, map_error
-from .verdict import clean_text, conform
+from .text import clean_text
+from .verdict import conform
 
 COGNITO_SYNC_REGIONS = frozenset(
     {

@@ -21,7 +21,8 @@ from .cognito_sync import ClientSettings, CognitoSync, region_of_pool
 from .errors import BulkPublishGateError, GateClosedError, ReadsFailedError, TransientError
 from .inputs import GateInputs
 from .progress import PoolsSummary, format_duration, iso_utc
-from .verdict import Verdict, aggregate, aggregate_status, bounded_message
+from .text import bounded_message
+from .verdict import Verdict, aggregate, aggregate_status
 
 THROTTLE_BASE_SECONDS = 0.5
 THROTTLE_CAP_SECONDS = 30.0

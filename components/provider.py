@@ -29,7 +29,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from . import gate, pools
 from .errors import BulkPublishGateError, ConfigurationError
 from .inputs import GateInputs, validate
-from .verdict import bounded_message
+from .text import bounded_message
 
 
 class BulkPublishGateProvider(ResourceProvider):

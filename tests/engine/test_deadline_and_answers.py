@@ -11,7 +11,7 @@ import time
 import pytest
 
 from components.provider import BulkPublishGateProvider
-from components.verdict import SERVICE_TEXT_LIMIT, wire_size
+from components.text import SERVICE_TEXT_LIMIT, wire_size
 from components.waiting import READ_MARGIN_SECONDS
 from harness.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
 from harness.scenarios import provider_env

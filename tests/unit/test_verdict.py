@@ -9,19 +9,21 @@ from datetime import UTC, datetime
 import pytest
 
 from components.errors import ReadTimedOutError, TransientError, UnexpectedAnswerError
-from components.verdict import (
+from components.text import (
     ERROR_WIRE_LIMIT,
     SERVICE_TEXT_LIMIT,
+    bounded_message,
+    clean_text,
+    wire_size,
+)
+from components.verdict import (
     STATUSES,
     Action,
     Reason,
     Seen,
     action,
-    bounded_message,
-    clean_text,
     conform,
     judge,
-    wire_size,
 )
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
