@@ -8,8 +8,8 @@ import json
 import pytest
 
 from components.provider import BulkPublishGateProvider
-from harness.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
-from harness.scenarios import pool_id, provider_env
+from harness.provider_server import PROVIDER_KEY, ProviderError, provider_blob
+from harness.scenarios import pool_id
 
 BLOB, _ = provider_blob(BulkPublishGateProvider())
 
@@ -23,21 +23,6 @@ def props(**changes) -> dict:
         **changes,
         PROVIDER_KEY: BLOB,
     }
-
-
-@pytest.fixture
-def start_server(emulator):
-    started = []
-
-    def start(config=None, **env) -> ProviderServer:
-        server = ProviderServer(env=provider_env(emulator.url, **env)).start()
-        started.append(server)
-        server.configure({"aws:region": "us-east-1"} if config is None else config)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 BAD_INPUTS = [

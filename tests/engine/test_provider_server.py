@@ -33,21 +33,6 @@ def props(name: str | None = None, **changes) -> dict:
 
 
 @pytest.fixture
-def start_server(emulator):
-    started = []
-
-    def start(config=None, **env) -> ProviderServer:
-        server = ProviderServer(env=provider_env(emulator.url, **env)).start()
-        started.append(server)
-        server.configure(config if config is not None else {"aws:region": "us-east-1"})
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
-
-
-@pytest.fixture
 def server(start_server):
     return start_server()
 
