@@ -28,13 +28,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import boto3
-from botocore.config import Config
 
 from components.cognito_sync import BulkPublishDetails
 from components.provider import BulkPublishGateProvider
 from components.waiting import WaitPolicy, inline, wait_for_bulk_publish
-from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator
+from emulator import Emulator
 from harness.engine import EngineEnvironment, emulator_aws, find_cli, project_copy
 from harness.provider_server import PROVIDER_KEY, ProviderServer, provider_blob
 from harness.scenarios import pool, pool_id, provider_env
@@ -42,6 +40,7 @@ from harness.scenarios import pool, pool_id, provider_env
 from .pools import bench_pools
 from .settled import bench_settled
 from .state import bench_state
+from .support import emulator_client
 
 try:
     from .poll import bench_poll
@@ -77,18 +76,7 @@ def bench_wait_loop(reads: int = 200_000) -> None:
 def bench_emulator(clients: int = 64, seconds: float = 3.0) -> None:
     with Emulator() as emulator:
         emulator.backend.put_pool(pool("succeeded"))
-        sessions = [boto3.session.Session() for _ in range(clients)]
-        made = [
-            session.client(
-                "cognito-sync",
-                region_name="us-east-1",
-                endpoint_url=emulator.url,
-                aws_access_key_id=DEFAULT_ACCESS_KEY_ID,
-                aws_secret_access_key=DEFAULT_SECRET_ACCESS_KEY,
-                config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
-            )
-            for session in sessions
-        ]
+        made = [emulator_client(emulator.url) for _ in range(clients)]
         latencies: list[float] = []
         errors: list[Exception] = []
         lock = threading.Lock()

@@ -10,16 +10,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
-
 from components import BulkPublishGate, BulkPublishGateArgs
-from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator
+from emulator import Emulator
 from harness.engine import clean_environ, emulator_aws, find_cli
 from harness.recorder import Recorder
 from harness.scenarios import pool, pool_id
 
-from .support import engine_session, method, row, timed
+from .support import emulator_client, engine_session, method, row, timed
 
 UPS, CLI_RUNS, FLOOR_CALLS = 3, 5, 50
 POOL = pool_id("succeeded")
@@ -108,14 +105,7 @@ def _aws_cli(emulator) -> None:
 
 def _floor(emulator) -> None:
     method(f"one warm boto3 client, get_bulk_publish_details, median of {FLOOR_CALLS} calls")
-    client = boto3.session.Session().client(
-        "cognito-sync",
-        region_name="us-east-1",
-        endpoint_url=emulator.url,
-        aws_access_key_id=DEFAULT_ACCESS_KEY_ID,
-        aws_secret_access_key=DEFAULT_SECRET_ACCESS_KEY,
-        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
-    )
+    client = emulator_client(emulator.url)
     client.get_bulk_publish_details(IdentityPoolId=POOL)  # warm: connection, signer, model
     timings = [
         timed(lambda: client.get_bulk_publish_details(IdentityPoolId=POOL))

@@ -17,6 +17,24 @@ from harness.scenarios import STREAMS
 PASSPHRASE = "bench"  # noqa: S105 (a throwaway state backend protects nothing)
 
 
+def emulator_client(url: str) -> Any:
+    """A boto3 cognito-sync client on its own session, with the emulator's test keys and one
+    attempt per call (a benchmark measures calls, not botocore's retries)."""
+    import boto3
+    from botocore.config import Config
+
+    from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
+
+    return boto3.session.Session().client(
+        "cognito-sync",
+        region_name="us-east-1",
+        endpoint_url=url,
+        aws_access_key_id=DEFAULT_ACCESS_KEY_ID,
+        aws_secret_access_key=DEFAULT_SECRET_ACCESS_KEY,
+        config=Config(retries={"mode": "standard", "total_max_attempts": 1}),
+    )
+
+
 def row(name: str, value: str) -> None:
     print(f"  {name:<52} {value}", flush=True)
 
