@@ -16,8 +16,9 @@ import yaml
 
 from emulator import Emulator, SystemClock
 
+from .paths import PROJECT_DIR
 from .program import ProgramRun, run_program
-from .provider_server import PROJECT_DIR, RESOURCE_TYPE
+from .provider_server import RESOURCE_TYPE
 from .scenarios import provider_env
 
 SEED = PROJECT_DIR / "examples" / "local-seed.json"

@@ -34,7 +34,7 @@ from .engine import (
     clean_environ,
     emulator_aws,
 )
-from .provider_server import PROJECT_DIR
+from .paths import PROJECT_DIR
 
 RUN_DIR = PROJECT_DIR / ".local-run"
 SERVICES = RUN_DIR / "services.json"

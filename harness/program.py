@@ -22,7 +22,8 @@ from typing import Any
 import pulumi
 from pulumi.runtime import rpc
 
-from .provider_server import PROJECT_DIR, ProviderError, ProviderServer
+from .paths import PROJECT_DIR
+from .provider_server import ProviderError, ProviderServer
 
 DYNAMIC_PREFIX = "pulumi-python:dynamic/"
 RUN_DEADLINE_SECONDS = 300.0

@@ -10,7 +10,6 @@ import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -20,7 +19,8 @@ from pulumi.runtime import proto, rpc
 from pulumi.runtime._serialization import _serialize
 from pulumi.runtime.proto import provider_pb2_grpc
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from .paths import PROJECT_DIR, clean_environ
+
 RESOURCE_TYPE = "pulumi-python:dynamic/cognito-sync:BulkPublishGate"
 CALL_DEADLINE_SECONDS = 300.0
 """The engine sets none; a test harness must not hang forever on a stuck provider."""
@@ -62,8 +62,6 @@ class ProviderServer:
         project: str = "bulk-publish-gate",
         on_stderr: Callable[[str], None] | None = None,
     ) -> None:
-        from .engine.environment import clean_environ  # (harness.engine imports this module)
-
         # As the engine would start it, with none of the caller's AWS or Pulumi variables.
         self.env = {**clean_environ(os.environ), **(env or {}), "PULUMI_PROJECT": project}
         self.on_stderr = on_stderr

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..provider_server import PROJECT_DIR
+from ..paths import PROJECT_DIR
 
 ENGINE_MODULE = PROJECT_DIR / "tools" / "pulumi-engine"
 TOOLS_DIR = PROJECT_DIR / ".tools"

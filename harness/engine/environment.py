@@ -8,7 +8,7 @@ import os
 import runpy
 import shutil
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,16 +17,8 @@ import yaml
 
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 
-from ..provider_server import PROJECT_DIR
+from ..paths import PROJECT_DIR, clean_environ
 from .build import Cli
-
-CALLER_PREFIXES = ("AWS_", "PULUMI_")
-"""Variables of the caller that never reach the engine or its plugins."""
-
-
-def clean_environ(environ: Mapping[str, str] = os.environ) -> dict[str, str]:
-    """`environ` without any AWS_* or PULUMI_* variable."""
-    return {k: v for k, v in environ.items() if not k.startswith(CALLER_PREFIXES)}
 
 
 def emulator_aws(endpoint_url: str) -> dict[str, str]:
