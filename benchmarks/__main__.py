@@ -29,13 +29,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from components.cognito_sync import BulkPublishDetails
+from components.contract import BulkPublishDetails
 from components.provider import BulkPublishGateProvider
-from components.waiting import WaitPolicy, inline, wait_for_bulk_publish
 from emulator import Emulator
 from harness.engine import EngineEnvironment, emulator_aws, find_cli, project_copy
 from harness.provider_server import PROVIDER_KEY, ProviderServer, provider_blob
 from harness.scenarios import pool, pool_id, provider_env
+from tests.unit.fakes import Plan, wait
 
 from .pools import bench_pools
 from .settled import bench_settled
@@ -53,21 +53,22 @@ def row(name: str, value: str) -> None:
 
 
 def bench_wait_loop(reads: int = 200_000) -> None:
-    now = [0.0]
     answers = [BulkPublishDetails("p", "IN_PROGRESS")] * (reads - 1) + [
         BulkPublishDetails("p", "SUCCEEDED")
     ]
     iterator = iter(answers)
-    policy = WaitPolicy(timeout_seconds=10**9, poll_interval_seconds=1, max_poll_interval_seconds=1)
+
+    class Instant:  # the scheduler's own cost per read: instant reads on a fake clock
+        now = 0.0
+
+        def read(self):
+            return next(iterator)
+
+        def sleep(self, seconds: float) -> None:
+            self.now += seconds
+
     started = time.perf_counter()
-    result = wait_for_bulk_publish(
-        lambda: next(iterator),
-        policy,
-        clock=lambda: now[0],
-        sleep=lambda s: now.__setitem__(0, now[0] + s),
-        random=lambda: 0.5,
-        start=inline,  # the loop's own cost; the provider runs each read on a bounded thread
-    )
+    result = wait(Instant(), Plan(10**9, 1, 1))
     spent = time.perf_counter() - started
     row("wait loop: reads on a fake clock", f"{result.reads}")
     row("wait loop: cost per read", f"{spent / result.reads * 1e6:.2f} us")

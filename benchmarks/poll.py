@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from components.cognito_sync import BulkPublishDetails
-from components.waiting import WaitPolicy, inline, wait_for_bulk_publish
+from components.contract import BulkPublishDetails
+from tests.unit.fakes import Plan, wait
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 DRAWS = 200
@@ -20,7 +20,7 @@ JOBS = (10.0, 60.0, 600.0, 3600.0)
 @dataclass(frozen=True)
 class Poller:
     name: str
-    policy: WaitPolicy
+    policy: Plan
     follows: bool
     """The answers carry the job's start time (the new poll); without it the wait doubles."""
     fixed: bool = False
@@ -28,10 +28,10 @@ class Poller:
 
 
 POLLERS = (
-    Poller("follow 1/30", WaitPolicy(7200, 1, 30), follows=True),
-    Poller("doubling 1/30", WaitPolicy(7200, 1, 30), follows=False),
-    Poller("doubling 5/30 (defaults)", WaitPolicy(7200, 5, 30), follows=False),
-    Poller("fixed 5 s (CDK)", WaitPolicy(7200, 5, 5), follows=False, fixed=True),
+    Poller("follow 1/30", Plan(7200, 1, 30), follows=True),
+    Poller("doubling 1/30", Plan(7200, 1, 30), follows=False),
+    Poller("doubling 5/30 (defaults)", Plan(7200, 5, 30), follows=False),
+    Poller("fixed 5 s (CDK)", Plan(7200, 5, 5), follows=False, fixed=True),
 )
 
 
@@ -61,14 +61,8 @@ def measure(
     """(seconds from the switch to the read that saw SUCCEEDED, reads) for one job that is
     `age` seconds old at the gate's first read and SUCCEEDS `remaining` seconds after it."""
     job = _Job(-age, remaining, poller.follows)
-    result = wait_for_bulk_publish(
-        job.read,
-        poller.policy,
-        clock=lambda: job.now,
-        sleep=job.sleep,
-        random=(lambda: 1.0) if poller.fixed else jitter,
-        start=inline,
-        now=job.wall,
+    result = wait(
+        job, poller.policy, random=(lambda: 1.0) if poller.fixed else jitter, now=job.wall
     )
     return result.read_at - job.switch, result.reads
 

@@ -7,9 +7,9 @@ from typing import TypeVar
 
 import pulumi
 
-from .inputs import MODES
+from .contract import OUTPUTS
 from .resource import BulkPublishGateArgs, BulkPublishGateResource
-from .stack_outputs import STACK_OUTPUTS
+from .rules import MODES
 
 T = TypeVar("T")
 
@@ -33,20 +33,13 @@ class BulkPublishGate(pulumi.ComponentResource):
             raise pulumi.RunError(f"BulkPublishGate {name}: mode must be one of {', '.join(MODES)}")
         self.mode = args.mode
         self.resource = BulkPublishGateResource(name, args, pulumi.ResourceOptions(parent=self))
-        self.identity_pool_id = self.resource.identity_pool_id
-        self.bulk_publish_status = self.resource.bulk_publish_status
-        self.bulk_publish_start_time = self.resource.bulk_publish_start_time
-        self.bulk_publish_complete_time = self.resource.bulk_publish_complete_time
-        self.failure_message = self.resource.failure_message
-        self.gate_open = self.resource.gate_open
-        self.gate_reason = self.resource.gate_reason
-        self.pools = self.resource.pools
-        self.checked_at = self.resource.checked_at
+        for output in OUTPUTS:  # identity_pool_id, bulk_publish_status, ..., gate_open, pools
+            setattr(self, output.prop, getattr(self.resource, output.prop))
         self.register_outputs(self.outputs())
 
     def outputs(self) -> dict[str, pulumi.Output]:
         """The outputs under the names of the stack-output contract."""
-        return {name: getattr(self.resource, prop) for name, prop in STACK_OUTPUTS.items()}
+        return {output.stack: getattr(self.resource, output.prop) for output in OUTPUTS}
 
     def export(self) -> None:
         """Export every contract output from the current stack."""

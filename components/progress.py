@@ -1,71 +1,78 @@
-"""Progress lines for a waiting deployment: each status change, and a heartbeat while waiting."""
+"""Progress lines of a waiting deployment: for one pool, each change and a heartbeat; for many
+pools, one line of counts. Both are sinks of the scheduler's steps, called from its one loop
+thread, and return the seconds until they want a heartbeat."""
 
 from __future__ import annotations
 
 import sys
-import threading
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from .waiting import Progress
+from .contract import StartOutcome
+from .text import format_duration, iso_utc
+from .watch import Progress
 
 HEARTBEAT_SECONDS = 30.0
 """While nothing changes, a line at most this often."""
+_STARTED = {
+    StartOutcome.STARTED: "started a bulk publish; waiting for it",
+    StartOutcome.ALREADY_RUNNING: "a bulk publish is already running (DuplicateRequest); "
+    "waiting for it",
+    StartOutcome.ALREADY_STREAMED: "BulkPublish refused: one already succeeded within the last "
+    "24 hours (AlreadyStreamed); reading the status again",
+}
 
 
-def format_duration(seconds: float) -> str:
-    """`75.2` -> `1m15s`; `3725` -> `1h02m05s`."""
-    whole = int(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h{minutes:02d}m{secs:02d}s"
-    if minutes:
-        return f"{minutes}m{secs:02d}s"
-    return f"{seconds:.1f}s" if seconds < 10 else f"{secs}s"
+def write_stderr(line: str) -> None:
+    """The provider has no engine connection: the CLI shows a dynamic provider's stderr live."""
+    print(line, file=sys.stderr, flush=True)
 
 
-def iso_utc(moment: datetime | None) -> str | None:
-    """A UTC datetime as `2026-11-23T12:00:00Z` (no fraction: the API has whole seconds)."""
-    if moment is None:
-        return None
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+def start_line(step: Progress) -> str | None:
+    """The line for a BulkPublish being called or answered; None for other steps."""
+    head = f"bulk-publish-gate: {step.pool}"
+    if step.starting:
+        status = step.details.status if step.details else "unknown"
+        return f"{head}: {status} and startBulkPublish is set: calling BulkPublish"
+    return f"{head}: {_STARTED[step.started]}" if step.started else None
 
 
-class ProgressReporter:
-    """Turns wait steps into lines; throttled by the wait's own elapsed time, so it is pure.
+class _Heartbeat:
+    """A line on every change of `key`, and at least every `seconds` of the run's time."""
 
-    Each call returns the seconds until the next heartbeat is due, so the wait calls again by
-    then, even while it sleeps or a read is in flight: no gap between lines exceeds it.
-    """
-
-    def __init__(
-        self,
-        identity_pool_id: str,
-        write: Callable[[str], None] | None = None,
-        heartbeat_seconds: float = HEARTBEAT_SECONDS,
-    ) -> None:
-        self.identity_pool_id = identity_pool_id
-        self.write = write or _write_stderr
-        self.heartbeat_seconds = heartbeat_seconds
-        self._last_key: str | None = None
+    def __init__(self, write: Callable[[str], None] | None, seconds: float) -> None:
+        self.write = write or write_stderr
+        self.heartbeat_seconds = seconds
+        self._last_key: object = None
         self._last_at: float | None = None
+
+    def _due(self, key: object, elapsed: float) -> bool:
+        # (a microsecond early counts: the loop's clock arithmetic is floating point)
+        late = self._last_at is None or elapsed - self._last_at >= self.heartbeat_seconds - 1e-6
+        if key != self._last_key or late:
+            self._last_key, self._last_at = key, elapsed
+            return True
+        return False
+
+    def _left(self, elapsed: float) -> float:
+        return max(self.heartbeat_seconds - (elapsed - (self._last_at or 0.0)), 0.001)
+
+
+class ProgressReporter(_Heartbeat):
+    """One pool's lines: the status, what happens next, and for how long it has waited."""
+
+    def __init__(self, identity_pool_id: str, write=None, heartbeat_seconds=HEARTBEAT_SECONDS):
+        super().__init__(write, heartbeat_seconds)
+        self.identity_pool_id = identity_pool_id
 
     def __call__(self, step: Progress) -> float:
         if self._last_at is None and step.in_flight == 0.0:
-            # The wait's first call, as its first read starts: start the heartbeat clock quietly.
-            self._last_at = step.elapsed
-            return self.heartbeat_seconds
-        key = _key(step)
-        # (a microsecond early counts: the wait's clock arithmetic is floating point)
-        due = self._last_at is None or step.elapsed - self._last_at >= self.heartbeat_seconds - 1e-6
-        if key != self._last_key or due:
-            self._last_key, self._last_at = key, step.elapsed
+            self._last_at = step.elapsed  # the first read starts: the heartbeat counts from now
+        elif (said := start_line(step)) is not None:
+            self.write(said)
+        elif not step.settled and self._due(_key(step), step.elapsed):
             self.write(self.line(step))
-        return self.heartbeat_seconds - (step.elapsed - self._last_at)
+        return self._left(step.elapsed)
 
     def line(self, step: Progress) -> str:
         """One line: the pool, what is happening, for how long, and when the next read is."""
@@ -87,45 +94,29 @@ class ProgressReporter:
         return f"{head}: {status} (waiting {waited}{since}); {after}"
 
 
-class PoolsSummary:
-    """Progress of a gate on many pools: one line with the count of each status, on every change
-    of the counts and at least every heartbeat, instead of a line per pool per read. Called from
-    every pool's wait thread."""
+class PoolsSummary(_Heartbeat):
+    """Many pools: one line with the count of each status, on every change of the counts and at
+    least every heartbeat, instead of a line per pool per read."""
 
-    def __init__(
-        self,
-        pools: tuple[str, ...],
-        write: Callable[[str], None] | None = None,
-        heartbeat_seconds: float = HEARTBEAT_SECONDS,
-    ) -> None:
-        self.write = write or _write_stderr
-        self.heartbeat_seconds = heartbeat_seconds
+    def __init__(self, pools: tuple[str, ...], write=None, heartbeat_seconds=HEARTBEAT_SECONDS):
+        super().__init__(write, heartbeat_seconds)
         self._latest = dict.fromkeys(pools, "no answer yet")
-        self._lock = threading.Lock()
         self._elapsed = 0.0
-        self._last_key: tuple | None = None
-        self._last_at: float | None = None
 
-    def tracker(self, pool: str) -> _PoolTracker:
-        """The reporter one pool's wait calls."""
-        return _PoolTracker(self, pool)
-
-    def update(self, pool: str, step: Progress) -> float:
-        with self._lock:
-            if step.details is not None:
-                self._latest[pool] = step.details.status
-            elif step.error is not None:
-                self._latest[pool] = "read failing"
-            self._elapsed = max(self._elapsed, step.elapsed)
-            key = tuple(sorted(Counter(self._latest.values()).items()))
-            if self._last_at is None:
-                self._last_key, self._last_at = key, self._elapsed
-                return self.heartbeat_seconds
-            due = self._elapsed - self._last_at >= self.heartbeat_seconds - 1e-6
-            if key != self._last_key or due:
-                self._last_key, self._last_at = key, self._elapsed
-                self.write(self.line())
-            return max(self.heartbeat_seconds - (self._elapsed - self._last_at), 0.001)
+    def __call__(self, step: Progress) -> float:
+        if step.details is not None:
+            self._latest[step.pool] = step.details.status
+        elif step.error is not None:
+            self._latest[step.pool] = "read failing"
+        self._elapsed = max(self._elapsed, step.elapsed)
+        key = tuple(sorted(Counter(self._latest.values()).items()))
+        if self._last_at is None:
+            self._last_key, self._last_at = key, self._elapsed
+        elif (said := start_line(step)) is not None:
+            self.write(said)
+        elif self._due(key, self._elapsed):
+            self.write(self.line())
+        return self._left(self._elapsed)
 
     def line(self) -> str:
         """`bulk-publish-gate: 10 pools: 7 SUCCEEDED, 3 IN_PROGRESS (waiting 1m02s)`."""
@@ -135,25 +126,9 @@ class PoolsSummary:
         return f"bulk-publish-gate: {len(self._latest)} pools: {said} (waiting {waited})"
 
 
-class _PoolTracker:
-    def __init__(self, summary: PoolsSummary, pool: str) -> None:
-        self.summary, self.pool = summary, pool
-
-    def __call__(self, step: Progress) -> float:
-        return self.summary.update(self.pool, step)
-
-    def write(self, line: str) -> None:
-        self.summary.write(line)
-
-
 def _key(step: Progress) -> str:
     if step.in_flight is not None:
         return "in-flight"
     if step.error is not None:
         return f"error:{type(step.error).__name__}"
     return f"status:{step.details.status if step.details else None}"
-
-
-def _write_stderr(line: str) -> None:
-    # The provider has no engine connection: the CLI shows a dynamic provider's stderr live.
-    print(line, file=sys.stderr, flush=True)

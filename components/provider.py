@@ -1,8 +1,9 @@
-"""The dynamic provider: thin orchestration of check, read-and-wait and the gate's verdict.
+"""The dynamic provider: thin orchestration of Check, the gate's run and its verdict.
 
 The engine runs one provider process and calls it from four threads; this class is pickled
 into state BY REFERENCE (it lives in an importable module), so it holds plain values only and
-builds its boto3 session per call.
+builds its boto3 clients per run. Stacks deployed since the first release hold
+`components.provider.BulkPublishGateProvider` in their state: the class stays at this path.
 """
 
 from __future__ import annotations
@@ -26,20 +27,22 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from . import gate, pools
+from . import gate
+from .aws_settings import AwsDefaults, settings_problems
 from .errors import BulkPublishGateError, ConfigurationError
-from .inputs import GateInputs, validate
+from .inputs import GateInputs, config_name, validate
+from .outputs import properties
 from .text import bounded_message
 
 
 class BulkPublishGateProvider(ResourceProvider):
-    """Reads, waits and gates on the last bulk publish of a Cognito Sync identity pool."""
+    """Reads, waits and gates on the last bulk publish of Cognito Sync identity pools."""
 
     serialize_as_secret_always = False
 
     def configure(self, req: ConfigureRequest) -> None:
         """Keep aws:region and aws:profile; credentials come from the standard chain only."""
-        self.aws = gate.AwsDefaults(
+        self.aws = AwsDefaults(
             region=req.config.get("aws:region") or None,
             profile=req.config.get("aws:profile") or None,
         )
@@ -48,8 +51,8 @@ class BulkPublishGateProvider(ResourceProvider):
         """Validate every input before any API call; failures name the field and the rule."""
         inputs, problems = validate(news, unknown=UNKNOWN, now=datetime.now(UTC))
         if inputs is not None:
-            problems = gate.settings_problems(inputs, self._aws())
-        failures = [CheckFailure(p.field, p.reason) for p in problems]
+            problems = settings_problems(inputs, self._aws())
+        failures = [CheckFailure(p.field, p.said(config_name)) for p in problems]
         # With every value known and valid, state keeps the inputs with their defaults applied;
         # otherwise the engine shows the values it gets back: never a URL's user or password.
         if inputs and not failures:
@@ -57,10 +60,15 @@ class BulkPublishGateProvider(ResourceProvider):
         return CheckResult(_without_credentials(news), failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Always a change, so every `pulumi up` reads again; new pools replace the gate."""
-        keys = ("identity_pool_id", "identity_pool_ids")
-        moved = [key for key in keys if (olds.get(key) or None) != (news.get(key) or None)]
-        return DiffResult(changes=True, replaces=moved, delete_before_replace=False)
+        """Always a change, so every `pulumi up` reads again; other pools replace the gate.
+
+        `olds` are the old outputs, where several pools' identity_pool_id is the pools joined
+        with `,`: the pools are compared as lists, never that output with the input."""
+        moved = _pools(olds) != _pools(news)
+        key = "identity_pool_ids" if news.get("identity_pool_ids") else "identity_pool_id"
+        return DiffResult(
+            changes=True, replaces=[key] if moved else [], delete_before_replace=False
+        )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Read (starting a bulk publish with startBulkPublish) and wait; in gate mode fail
@@ -74,47 +82,47 @@ class BulkPublishGateProvider(ResourceProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """`pulumi refresh`: one read, no wait, never starts a bulk publish, never fails on a
-        status.
-
-        State that breaks a rule (written by an older version, or edited) fails before any
-        call, naming the property, the rule and the fix.
-        """
+        status. State that breaks a rule (written by an older version, or edited) fails
+        before any call, naming the property, the rule and the fix."""
         with _reported():
             inputs = _inputs(props)
             once = replace(inputs, timeout_seconds=0, wait_for_start=False)
-            outs = self._observe(once, allow_start=False)
+            observed = gate.observe(once, self._aws())
+            gate.enforce(observed, gate=False)
         # The outputs of the one-shot read, with the resource's own inputs (not `once`'s) kept.
-        return ReadResult(id_, {**outs, **inputs.as_props()})
+        return ReadResult(id_, {**properties(observed), **inputs.as_props()})
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Nothing to tear down: a gate owns no cloud resource, so no API call."""
 
     def _run(self, props: dict[str, Any]) -> dict[str, Any]:
         with _reported():
-            return self._observe(_inputs(props), allow_start=True, enforce=True)
+            inputs = _inputs(props)
+            observed = gate.observe(inputs, self._aws(), allow_start=True)
+            gate.enforce(observed, gate=inputs.mode == "gate")
+            return properties(observed)
 
-    def _observe(self, inputs: GateInputs, allow_start: bool, enforce: bool = False):
-        """One pool through the gate, several through `pools` (one wait each, at once)."""
-        if inputs.identity_pool_ids:
-            observed = pools.observe_pools(inputs, self._aws(), allow_start=allow_start)
-            if enforce:
-                pools.enforce(observed)
-            return pools.outputs(observed)
-        observation = gate.observe(inputs, self._aws(), allow_start=allow_start)
-        if enforce:
-            gate.enforce(observation)
-        return gate.outputs(observation)
-
-    def _aws(self) -> gate.AwsDefaults:
+    def _aws(self) -> AwsDefaults:
         # configure() runs once per process before any other call; a bare instance has no config.
-        return getattr(self, "aws", None) or gate.AwsDefaults()
+        return getattr(self, "aws", None) or AwsDefaults()
+
+
+def _pools(props: dict[str, Any]) -> tuple[str, ...]:
+    several = props.get("identity_pool_ids") or ()
+    return tuple(several) if several else (props.get("identity_pool_id") or "",)
 
 
 def _inputs(props: dict[str, Any]) -> GateInputs:
-    """The inputs kept in state, checked again: a ConfigurationError that says the fix."""
+    """The inputs kept in state, checked again: a ConfigurationError that says the fix.
+
+    Saved outputs of several pools hold identity_pool_id as the pools joined with `,` (the
+    output, not the input): it is read as the unset input it was."""
+    several = props.get("identity_pool_ids") or []
+    if several and props.get("identity_pool_id") == ",".join(several):
+        props = {**props, "identity_pool_id": ""}
     inputs, problems = validate(props)
     if inputs is None:
-        said = "; ".join(f"{p.field} {p.reason}" for p in problems)
+        said = "; ".join(p.line() for p in problems)
         raise ConfigurationError(
             f"the gate's saved inputs break the input rules: {said}. Fix the stack "
             "configuration (bulk-publish-gate:...) or BulkPublishGateArgs and run `pulumi up`, "

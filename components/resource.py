@@ -9,13 +9,15 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from .gate import OUTPUT_KEYS
+from .contract import OUTPUTS
+from .inputs import SPECS
 from .provider import BulkPublishGateProvider
 
 
 @dataclass
 class BulkPublishGateArgs:
-    """Arguments of a gate; each may be an Output. See `components.inputs.GateInputs`."""
+    """Arguments of a gate; each may be an Output. The fields are those of the inputs table
+    (`components.inputs.GateInputs`), with the same names and defaults."""
 
     identity_pool_id: pulumi.Input[str] | None = None
     """The pool to watch, e.g. `us-east-1:0f5b6a1e-...`; or give `identity_pool_ids`."""
@@ -50,23 +52,10 @@ class BulkPublishGateArgs:
     NOT_STARTED, FAILED or stale, then wait for it."""
 
     def as_props(self) -> dict[str, pulumi.Input]:
-        """The arguments as resource properties, with every output seeded so it exists."""
-        inputs = {
-            "identity_pool_id": self.identity_pool_id,
-            "identity_pool_ids": self.identity_pool_ids,
-            "max_concurrency": self.max_concurrency,
-            "mode": self.mode,
-            "timeout_seconds": self.timeout_seconds,
-            "poll_interval_seconds": self.poll_interval_seconds,
-            "max_poll_interval_seconds": self.max_poll_interval_seconds,
-            "wait_for_start": self.wait_for_start,
-            "region": self.region,
-            "endpoint_url": self.endpoint_url,
-            "completed_after": self.completed_after,
-            "max_age_seconds": self.max_age_seconds,
-            "start_bulk_publish": self.start_bulk_publish,
-        }
-        seeds = {key: None for key in OUTPUT_KEYS if key not in inputs}
+        """The arguments as resource properties (the inputs table's fields), with every output
+        seeded so that it exists."""
+        inputs = {name: getattr(self, name) for name in SPECS}
+        seeds = {output.prop: None for output in OUTPUTS if output.prop not in inputs}
         return {**seeds, **inputs}
 
 

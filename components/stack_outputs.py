@@ -1,4 +1,5 @@
-"""The stack-output contract other stacks rely on, and the StackReference side that reads it."""
+"""The StackReference side of the output contract: a producer stack's outputs, read by name
+(`contract.OUTPUTS`), with the gate's own meaning of "open"."""
 
 from __future__ import annotations
 
@@ -7,22 +8,9 @@ from typing import Any, TypeVar
 
 import pulumi
 
+from .contract import STATUSES
+
 T = TypeVar("T")
-
-STACK_OUTPUTS: dict[str, str] = {
-    "identityPoolId": "identity_pool_id",
-    "bulkPublishStatus": "bulk_publish_status",
-    "bulkPublishStartTime": "bulk_publish_start_time",
-    "bulkPublishCompleteTime": "bulk_publish_complete_time",
-    "failureMessage": "failure_message",
-    "gateOpen": "gate_open",
-    "gateReason": "gate_reason",
-    "checkedAt": "checked_at",
-    "pools": "pools",
-}
-"""Each stack output (the public interface, DESIGN.md section 3) and the gate property behind it."""
-
-STATUSES = ("NOT_STARTED", "IN_PROGRESS", "FAILED", "SUCCEEDED")
 
 
 class BulkPublishStatusReference:

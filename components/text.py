@@ -1,10 +1,15 @@
-"""Text from outside (the service's messages, our errors) made safe to print, store and send:
-one line, no escapes or control characters, bounded in characters and in gRPC wire bytes."""
+"""Text for people: outside text (the service's messages, our errors) made safe to print, store
+and send (one line, no escapes, bounded in characters and in gRPC wire bytes), and the few
+formats every message shares (instants, durations, quoted values, errors)."""
 
 from __future__ import annotations
 
+import math
 import re
+import reprlib
 import unicodedata
+from datetime import datetime
+from typing import Any
 
 SERVICE_TEXT_LIMIT = 1024
 """Characters of service text (a FailureMessage, an error message) kept; the rest is cut."""
@@ -12,6 +17,8 @@ ERROR_WIRE_LIMIT = 3072
 """Bytes an error message may take in gRPC's percent-encoded `grpc-message` trailer: gRPC's
 metadata limits are 8 KiB (soft) and 16 KiB (hard), and the SDK sends our traceback (about
 2 KiB) in the same trailer."""
+USERINFO = re.compile(r"(?<=://)[^/\s\"'<>]*@")
+"""The `user:password@` of a URL in a text (up to its last @), to be replaced by `***@`."""
 
 _ESCAPES = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
@@ -21,6 +28,8 @@ _ESCAPES = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 80
 
 
 def clean_text(value: object, limit: int = SERVICE_TEXT_LIMIT) -> str:
@@ -65,3 +74,51 @@ def _prefix(text: str, budget: int) -> str:
         if used > budget:
             return text[:index]
     return text
+
+
+def iso_utc(moment: datetime | None, fraction: bool = False) -> str | None:
+    """A UTC datetime as `2026-11-23T12:00:00Z`, the year always four digits (`0001-...`); with
+    `fraction`, microseconds when there are any. None stays None."""
+    if moment is None:
+        return None
+    text = (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    )
+    return text + (f".{moment.microsecond:06d}Z" if fraction and moment.microsecond else "Z")
+
+
+def format_duration(seconds: float) -> str:
+    """`75.2` -> `1m15s`; `3725` -> `1h02m05s`."""
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m{secs:02d}s"
+    if minutes:
+        return f"{minutes}m{secs:02d}s"
+    return f"{seconds:.1f}s" if seconds < 10 else f"{secs}s"
+
+
+def shown(value: Any) -> str:
+    """`value` as a message may quote it: short, and never raising (Python refuses to print an
+    int of more than 4300 digits, and deep nesting exhausts the stack)."""
+    if isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int) and value.bit_length() > 128:
+        digits = int((value.bit_length() - 1) * math.log10(2)) + 1
+        digits += 10**digits <= abs(value)
+        return f"{'a negative' if value < 0 else 'an'} integer of {digits} digits"
+    if isinstance(value, float):
+        return f"{value:g}"
+    try:
+        return _SHORT.repr(value)
+    except (ValueError, RecursionError):
+        return f"a {type(value).__name__}"
+
+
+def describe(error: BaseException | None) -> str:
+    """An error as `ClassName: message`, the message cleaned and bounded."""
+    if error is None:
+        return "unknown error"
+    return f"{type(error).__name__}: {clean_text(error, 2 * SERVICE_TEXT_LIMIT)}"

@@ -1,10 +1,10 @@
-"""The verdict: what each status means, what an answer may put in the outputs, and whether a
-gate is open (and if not, why and what to do).
+"""The verdict: what each status means for the wait, and whether a gate is open (and if not,
+why and what to do).
 
 Pure: no boto3, no Pulumi, no clock. `judge` takes one `Seen` (one pool's wait) and returns a
 small `Verdict`, whose reason is the `gateReason` output; freshness (`freshness_bound`,
-`is_stale`) and the start decision (`should_start`) are judged here too, so the provider, the
-wait and the operator command share one verdict.
+`is_stale`) and the start decision (`should_start`) are judged here too, so the gate, the wait
+and the operator command share one verdict.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from .errors import UnexpectedAnswerError
-from .progress import format_duration, iso_utc
-from .text import SERVICE_TEXT_LIMIT, clean_text
+from .contract import STATUSES, Reason
+from .text import describe, format_duration, iso_utc
 
 
 class Action(Enum):
@@ -27,14 +26,8 @@ class Action(Enum):
     """The status may still change: read again after a delay."""
 
 
-STATUSES: dict[str, Action] = {
-    "NOT_STARTED": Action.STOP,
-    "IN_PROGRESS": Action.WAIT,
-    "FAILED": Action.STOP,
-    "SUCCEEDED": Action.STOP,
-}
-"""The four statuses of the output contract and what the wait does on each; no other value
-ever reaches the outputs (see `conform`)."""
+SETTLED = {"NOT_STARTED": True, "IN_PROGRESS": False, "FAILED": True, "SUCCEEDED": True}
+"""Each status of the contract and whether the wait stops on it."""
 
 
 def action(status: str, wait_for_start: bool = False, stale: bool = False) -> Action:
@@ -44,7 +37,7 @@ def action(status: str, wait_for_start: bool = False, stale: bool = False) -> Ac
         raise ValueError(f"not a status of the contract: {status!r}")
     if wait_for_start and (status == "NOT_STARTED" or (status == "SUCCEEDED" and stale)):
         return Action.WAIT
-    return STATUSES[status]
+    return Action.STOP if SETTLED[status] else Action.WAIT
 
 
 STREAM_COOLDOWN = timedelta(hours=24)
@@ -73,49 +66,6 @@ def should_start(status: str, stale: bool) -> bool:
     """Whether startBulkPublish starts one: NOT_STARTED, FAILED or stale; never while one is
     IN_PROGRESS (a second `pulumi up` during a publish starts nothing) or fresh SUCCEEDED."""
     return status in ("NOT_STARTED", "FAILED") or (status == "SUCCEEDED" and stale)
-
-
-def conform(status: object, failure_message: object, where: str) -> tuple[str, str | None]:
-    """An answer's status and failure message as the output contract allows them.
-
-    A missing, non-string or unknown status is an `UnexpectedAnswerError` (not retried) naming
-    `where` and what came; a FailureMessage sent with a status other than FAILED is dropped;
-    the message is cleaned and cut to SERVICE_TEXT_LIMIT.
-    """
-    if not isinstance(status, str) or status not in STATUSES:
-        if status is None:
-            said = "no BulkPublishStatus"
-        elif isinstance(status, str):
-            said = f"BulkPublishStatus {clean_text(status, 80)!r}"
-        else:
-            said = f"a BulkPublishStatus of type {type(status).__name__} ({clean_text(status, 80)})"
-        raise UnexpectedAnswerError(
-            f"Cognito Sync answered GetBulkPublishDetails for {where} with {said}; the gate "
-            f"knows only {', '.join(STATUSES)}, so nothing is exported. Check that the endpoint "
-            "(bulk-publish-gate:endpointUrl or AWS_ENDPOINT_URL_COGNITO_SYNC) is Cognito Sync."
-        )
-    if status != "FAILED" or failure_message in (None, ""):
-        return status, None
-    return status, clean_text(failure_message) or None
-
-
-class Reason(Enum):
-    """Why a gate is closed; the value is the `gateReason` output (`open` when it is open)."""
-
-    IN_PROGRESS = "in_progress"
-    """The deadline came while the status still said to wait; the last read answered."""
-    FAILED = "failed"
-    """The last bulk publish FAILED."""
-    NOT_STARTED = "not_started"
-    """No bulk publish was ever started (and the wait did not wait for one)."""
-    STALE = "stale"
-    """SUCCEEDED, but it completed before the freshness bound (completedAfter/maxAgeSeconds)."""
-    READS_FAILING = "reads_failing"
-    """The wait ended on failed reads: there is no fresh status, so nothing is exported."""
-
-
-GATE_REASONS = ("open", *(r.value for r in Reason if r is not Reason.READS_FAILING))
-"""The values of the `gateReason` output."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +101,10 @@ class Seen:
     """This run called BulkPublish (startBulkPublish), or found one just started."""
     next_start: datetime | None = None
     """BulkPublish answered AlreadyStreamed: the earliest time a new one may start."""
+    awaiting_publish: bool = False
+    """The deadline came while the wait still waited for the publish this run started."""
+    start_failures: int = 0
+    """BulkPublish calls that failed and were retried."""
 
     @property
     def stale(self) -> bool:
@@ -195,17 +149,12 @@ def judge(seen: Seen) -> Verdict:
 
 def failures_note(seen: Seen) -> str | None:
     """`2 of 5 reads failed and were retried; the last: TransientError: ...`, or None."""
-    if not seen.failed_reads:
+    if not seen.failed_reads and not seen.start_failures:
         return None
     total = seen.reads + seen.failed_reads
-    return f"{seen.failed_reads} of {total} reads failed; the last: {describe(seen.last_error)}"
-
-
-def describe(error: BaseException | None) -> str:
-    """An error as `ClassName: message`, the message cleaned and bounded."""
-    if error is None:
-        return "unknown error"
-    return f"{type(error).__name__}: {clean_text(error, 2 * SERVICE_TEXT_LIMIT)}"
+    said = [f"{seen.failed_reads} of {total} reads failed"] if seen.failed_reads else []
+    said += [f"BulkPublish failed {seen.start_failures} time(s)"] if seen.start_failures else []
+    return f"{' and '.join(said)}; the last: {describe(seen.last_error)}"
 
 
 def _head(seen: Seen) -> str:
@@ -229,9 +178,18 @@ def _closed(seen: Seen) -> tuple[Reason, str]:
     started = iso_utc(seen.start_time)
     since = f", started {started}" if started else ""
     start_cmd = f"aws cognito-sync bulk-publish --identity-pool-id {pool} --region {region}"
+    if seen.awaiting_publish:
+        what = "started" if seen.started else "asked for (BulkPublish's answer was lost)"
+        return Reason.IN_PROGRESS, (
+            f"the bulk publish this run {what} for identity pool {pool} ({region}) was not "
+            f"seen yet after {format_duration(seen.elapsed)} (timeoutSeconds="
+            f"{seen.timeout_seconds:g}): the last read still said {seen.status}, about the one "
+            f"before. {_HELD} Run `pulumi up` again to keep waiting (a run during a publish "
+            "never starts a second one)."
+        )
     if seen.status == "SUCCEEDED":
         return Reason.STALE, _stale(seen, start_cmd)
-    if seen.timed_out or seen.status == "IN_PROGRESS":
+    if seen.status == "IN_PROGRESS":
         return Reason.IN_PROGRESS, (
             f"{_head(seen)} is still {seen.status} after {format_duration(seen.elapsed)}"
             f"{since} (timeoutSeconds={seen.timeout_seconds:g}). {_HELD} Run `pulumi up` "
@@ -243,6 +201,12 @@ def _closed(seen: Seen) -> tuple[Reason, str]:
             f"{_HELD} Fix the cause{_stream_hint(seen.failure_message)}, start a new bulk "
             f"publish (`{start_cmd}`, or set bulk-publish-gate:startBulkPublish), then run "
             "`pulumi up` again."
+        )
+    if seen.timed_out:  # waitForStart waited for a start that did not come
+        return Reason.NOT_STARTED, (
+            f"no bulk publish was started for identity pool {pool} ({region}) within "
+            f"{format_duration(seen.elapsed)} (timeoutSeconds={seen.timeout_seconds:g}, "
+            f"waitForStart). {_HELD} Start one (`{start_cmd}`) and run `pulumi up` again."
         )
     return Reason.NOT_STARTED, (
         f"no bulk publish has been started for identity pool {pool} ({region}). {_HELD} "

@@ -8,10 +8,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from components.cognito_sync import ClientSettings, CognitoSync, StartOutcome
+from components.aws_settings import AwsDefaults, ClientSettings
+from components.cognito_sync import CognitoSync
+from components.contract import StartOutcome
 from components.errors import InvalidRequestError
-from components.gate import AwsDefaults, closed_reason, observe, outputs
-from components.inputs import GateInputs
+from components.gate import Io, enforce, observe
+from components.inputs import GateInputs, validate
+from components.outputs import properties as outputs
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 from harness.scenarios import STREAMS, pool, pool_id
 
@@ -38,8 +41,8 @@ def run(emulator, manual_clock):
     """One gate run as create/update makes it (allow_start), fast, on the emulator's clock."""
 
     def run(name: str, client_factory=CognitoSync, **changes):
-        inputs = GateInputs(
-            **{
+        inputs, problems = validate(
+            {
                 "identity_pool_id": pool_id(name),
                 "endpoint_url": emulator.url,
                 "poll_interval_seconds": 0.01,
@@ -49,16 +52,19 @@ def run(emulator, manual_clock):
                 **changes,
             }
         )
+        assert problems == []
         lines: list[str] = []
         observation = observe(
             inputs,
             AwsDefaults(region="us-east-1"),
             allow_start=True,
-            client_factory=client_factory,
-            now=lambda: datetime.fromtimestamp(manual_clock.now(), UTC),
-            sleep=lambda _seconds: None,
             write=lines.append,
+            io=Io(
+                client=client_factory, now=lambda: datetime.fromtimestamp(manual_clock.now(), UTC)
+            ),
         )
+        if observation.failures:  # a pool with no status fails the run, as create/update do
+            enforce(observation, gate=False)
         return observation, lines
 
     return run
@@ -134,7 +140,7 @@ def test_streaming_disabled_fails_the_publish_and_the_gate_says_how_to_enable_it
     outs = outputs(observation)
     assert (outs["bulk_publish_status"], outs["gate_reason"]) == ("FAILED", "failed")
     assert "StreamingStatus is DISABLED" in outs["failure_message"]
-    message = closed_reason(observation)
+    message = observation.verdict.message
     for fragment in ("CognitoStreams", "StreamingStatus ENABLED", "SetIdentityPoolConfiguration"):
         assert fragment in message
 
@@ -163,7 +169,7 @@ def test_start_and_wait_end_to_end(emulator, manual_clock, run, spec, bound):
     )
     assert outs["bulk_publish_start_time"] == iso(manual_clock.now())  # the publish this run began
     # The read before BulkPublish, two IN_PROGRESS reads, and the one that shows the outcome.
-    assert emulator.backend.call_count("GetBulkPublishDetails") == observation.result.reads == 4
+    assert emulator.backend.call_count("GetBulkPublishDetails") == only(observation).reads == 4
     assert any("calling BulkPublish" in line for line in lines)
     assert lines[-1].endswith("gate open")
 
@@ -195,7 +201,7 @@ def test_duplicate_request_waits_on_the_peers_publish(emulator, run):
     emulator.backend.put_pool(pool("not-started", bulk_publish=SCRIPT))
     observation, lines = run("not-started", client_factory=StartedByAPeerFirst)
     assert emulator.backend.call_count(PUBLISH) == 2  # the peer's and ours (DuplicateRequest)
-    assert observation.started is StartOutcome.ALREADY_RUNNING
+    assert only(observation).started is StartOutcome.ALREADY_RUNNING
     assert outputs(observation)["gate_reason"] == "open"
     assert any("already running (DuplicateRequest)" in line for line in lines)
 
@@ -206,10 +212,10 @@ def test_already_streamed_stays_stale_with_the_earliest_next_start(emulator, man
     bound = iso(manual_clock.now() - 1800)
     observation, _ = run("succeeded", completed_after=bound, mode="observe")
     assert emulator.backend.call_count(PUBLISH) == 1
-    assert emulator.backend.call_count("GetBulkPublishDetails") == 1
+    assert emulator.backend.call_count("GetBulkPublishDetails") == 2  # before, and read again
     outs = outputs(observation)
     assert (outs["gate_open"], outs["gate_reason"]) == (False, "stale")
-    message = closed_reason(observation)
+    message = observation.verdict.message
     assert f"SUCCEEDED at {iso(completed)}" in message
     assert f"freshness bound {bound}" in message
     assert f"may start at {iso(completed + DAY)} at the earliest" in message
@@ -231,6 +237,12 @@ def test_refresh_style_runs_never_start(emulator, run):
         mode="observe",
         timeout_seconds=0,  # as refresh reads
     )
-    observation = observe(inputs, AwsDefaults(region="us-east-1"), sleep=lambda _s: None)
+    observation = observe(inputs, AwsDefaults(region="us-east-1"))
     assert emulator.backend.call_count(PUBLISH) == 0
     assert outputs(observation)["gate_reason"] == "not_started"
+
+
+def only(observation):
+    """The one pool's wait of a run."""
+    (each,) = observation.pools.values()
+    return each.result

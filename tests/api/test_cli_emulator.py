@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -66,7 +67,7 @@ def test_status_reads_each_scenario_once(emulator, capsys, name, code, status, r
     got, doc, _ = run(capsys, "status", pool_id(name))
     record = doc["pools"][pool_id(name)]
     assert (got, record["bulkPublishStatus"], record["gateReason"]) == (code, status, reason)
-    assert set(record) == CONTRACT | {"message"}
+    assert set(record) == CONTRACT | {"message", "error"}
     assert doc["gateOpen"] is (code == 0) is record["gateOpen"]
     assert record["checkedAt"].endswith("Z")
     assert {op: n for op, n in emulator.backend.calls().items() if n} == {
@@ -162,7 +163,7 @@ def test_status_with_a_bound_calls_a_stale_success_stale(emulator, capsys):
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
-        (["wait", "POOL", "--timeout", "1.5"], "--timeout must be a whole number (got 1.5)"),
+        (["wait", "POOL", "--timeout", "1.5"], "--timeout must be a whole number in plain digits"),
         (["wait", "POOL", "--poll-interval", "0"], "--poll-interval must be at least 0.01"),
         (
             ["wait", "POOL", "--poll-interval", "2", "--max-poll-interval", "1"],
@@ -176,7 +177,8 @@ def test_status_with_a_bound_calls_a_stale_success_stale(emulator, capsys):
         (["status", "us-east-1:NOT-HEX"], "POOL 'us-east-1:NOT-HEX' must match"),
         (["status", "POOL", "--profile", "nobody"], "--profile "),
         (["status", "POOL", "--timeout", "5"], "unrecognized arguments: --timeout"),
-        (["wait", "POOL", "--timeout", "soon"], "argument --timeout: must be a number"),
+        (["wait", "POOL", "--timeout", "soon"], "--timeout must be a whole number in plain digits"),
+        (["wait", "POOL", "--timeout", "1_0"], "--timeout must be a whole number in plain digits"),
         (["start"], "the following arguments are required: POOL"),
     ],
 )
@@ -213,8 +215,9 @@ def test_an_api_error_is_one_line_on_stderr_and_exit_1(emulator, capsys):
     emulator.backend.put_pool(pool("succeeded"))
     code, doc, err = run(capsys, "status", pool_id("succeeded"), MISSING_POOL)
     assert code == 1
-    assert doc["pools"][MISSING_POOL]["gateReason"] == "error"
-    assert doc["pools"][MISSING_POOL]["bulkPublishStatus"] is None
+    missing = doc["pools"][MISSING_POOL]
+    assert (missing["gateReason"], missing["bulkPublishStatus"]) == (None, None)  # not a status
+    assert MISSING_POOL in missing["error"]
     assert doc["pools"][pool_id("succeeded")]["gateOpen"] is True
     errors = [line for line in err.splitlines() if line.startswith("bulk-publish-gate: error:")]
     assert len(errors) == 1
@@ -229,6 +232,94 @@ def test_wrong_credentials_are_an_error_not_a_traceback(emulator, capsys, monkey
     assert (code, doc["gateOpen"]) == (1, False)
     assert "refused GetBulkPublishDetails" in err
     assert "Traceback" not in err
+
+
+def test_many_pools_share_one_deadline_not_one_each(emulator, capsys):
+    # 24 stuck pools, 2 calls at a time: the command ends at its one --timeout (it used to wait
+    # ceil(n / 8) x --timeout), every pool read at least once and still IN_PROGRESS.
+    ids = [f"us-east-1:0a000000-0000-4000-8000-0000000002{i:02d}" for i in range(24)]
+    for each in ids:
+        emulator.backend.put_pool(pool("stuck", identity_pool_id=each))
+    began = time.monotonic()
+    code, doc, _ = run(capsys, "wait", *ids, *FAST[:4], "--timeout", "1", "--max-concurrency", "2")
+    assert time.monotonic() - began < 1 + 2.5  # the deadline, its margin and client setup
+    assert code == 3
+    assert {record["gateReason"] for record in doc["pools"].values()} == {"in_progress"}
+    assert emulator.backend.call_count("GetBulkPublishDetails") >= len(ids)
+
+
+def test_wait_for_start_on_a_pool_nobody_starts_is_not_started_not_in_progress(emulator, capsys):
+    emulator.backend.put_pool(pool("not-started"))
+    code, doc, _ = run(capsys, "wait", pool_id("not-started"), *FAST[:4], "--timeout", "1",
+                       "--wait-for-start")  # fmt: skip
+    record = doc["pools"][pool_id("not-started")]
+    assert (code, record["gateReason"]) == (1, "not_started")
+    assert "no bulk publish was started" in record["message"]
+
+
+def test_a_missing_profile_named_by_aws_profile_blames_aws_profile(emulator, capsys, monkeypatch):
+    monkeypatch.setenv("AWS_PROFILE", "nobody")
+    assert main(["status", pool_id("succeeded")]) == 2
+    err = capsys.readouterr().err
+    assert "error: AWS_PROFILE " in err
+    assert "--profile" not in err.split("error:", 1)[1].split(".")[0]
+    assert sum(emulator.backend.calls().values()) == 0
+
+
+def command(emulator, *argv: str) -> subprocess.Popen:
+    env = {**provider_env(emulator.url), "PATH": os.environ.get("PATH", "")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "components", *argv],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for_line(process: subprocess.Popen, fragment: str) -> list[str]:
+    """stderr lines until one holds `fragment` (the command is then where the test wants it)."""
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if fragment in line:
+            return seen
+    raise AssertionError(f"no line with {fragment!r}: {seen}")
+
+
+@pytest.mark.parametrize(("signal_number", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_during_a_wait_ends_it_with_each_pool_said(emulator, signal_number, code):
+    emulator.backend.put_pool(pool("stuck"))
+    process = command(emulator, "wait", pool_id("stuck"), "--json", *FAST[:4], "--timeout", "600")
+    wait_for_line(process, "IN_PROGRESS")
+    process.send_signal(signal_number)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == code
+    record = json.loads(out)["pools"][pool_id("stuck")]
+    assert f"interrupted by {signal.Signals(signal_number).name}" in record["error"]
+    assert "Traceback" not in err
+
+
+def test_an_interrupted_start_says_the_publish_it_started_goes_on(emulator):
+    emulator.backend.put_pool(pool("not-started", bulk_publish={"in_progress_reads": 10**9}))
+    process = command(emulator, "start", pool_id("not-started"), *FAST[:4], "--timeout", "600")
+    wait_for_line(process, "started a bulk publish; waiting for it")
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "BulkPublish answered started: the publish goes on" in err
+    assert out.startswith(pool_id("not-started"))
+    assert "Traceback" not in err
+
+
+def test_a_signal_before_the_command_runs_ends_it_quietly(emulator):
+    process = command(emulator, "status", pool_id("succeeded"))
+    process.send_signal(signal.SIGINT)  # at once: while Python starts or imports the command
+    _, err = process.communicate(timeout=30)
+    # -2: before Python's own handler (silent); 130: ours, while importing; 0/1: it finished.
+    assert process.returncode in (-signal.SIGINT, 130, 0, 1)
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
 
 
 def test_python_dash_m_components_is_the_entry_point(emulator):

@@ -7,15 +7,17 @@ from datetime import UTC
 
 import pytest
 
-from components.cognito_sync import ClientSettings, CognitoSync
+from components.aws_settings import AwsDefaults, ClientSettings
+from components.cognito_sync import CognitoSync
 from components.errors import (
     AccessDeniedError,
     ConfigurationError,
     PoolNotFoundError,
     TransientError,
 )
-from components.gate import AwsDefaults, closed_reason, observe, outputs
+from components.gate import observe
 from components.inputs import GateInputs
+from components.outputs import properties as outputs
 from emulator import (
     COGNITO_IDENTITY_ACCESS_KEY_ID,
     COGNITO_IDENTITY_SECRET_ACCESS_KEY,
@@ -155,10 +157,14 @@ def test_observe_waits_and_judges_against_the_emulator(emulator, developer):
         max_poll_interval_seconds=0.02,
     )
     lines: list[str] = []
-    observation = observe(
-        inputs, AwsDefaults(region="us-east-1"), write=lines.append, sleep=lambda s: None
-    )
+    observation = observe(inputs, AwsDefaults(region="us-east-1"), write=lines.append)
     assert outputs(observation)["bulk_publish_status"] == "FAILED"
-    assert observation.result.reads == 2
-    assert FAILURE_MESSAGE in closed_reason(observation)
-    assert "IN_PROGRESS" in lines[0] and lines[-1].endswith("gate closed")
+    assert only(observation).reads == 2
+    assert FAILURE_MESSAGE in observation.verdict.message
+    assert "IN_PROGRESS" in lines[0] and lines[-1].endswith("gate closed (failed)")
+
+
+def only(observation):
+    """The one pool's wait of a run."""
+    (each,) = observation.pools.values()
+    return each.result

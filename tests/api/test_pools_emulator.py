@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from components import pools
+from components import gate
+from components.aws_settings import AwsDefaults, client_settings
 from components.errors import GateClosedError, PoolNotFoundError
-from components.gate import AwsDefaults
 from components.inputs import validate
+from components.outputs import properties
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 from harness.scenarios import MISSING_POOL, pool, pool_id
 
@@ -34,7 +35,7 @@ def run(emulator, monkeypatch):
             }
         )
         assert problems == []
-        return pools.observe_pools(inputs, AwsDefaults(region="eu-west-1"), write=lines.append)
+        return gate.observe(inputs, AwsDefaults(region="eu-west-1"), write=lines.append)
 
     run.lines = lines
     return run
@@ -44,7 +45,7 @@ def test_each_pool_has_its_own_outputs_and_the_top_level_aggregates(emulator, ru
     for name in NAMES:
         emulator.backend.put_pool(pool(name))
     observed = run(pool_id(name) for name in NAMES)
-    outs = pools.outputs(observed)
+    outs = properties(observed)
     assert set(outs["pools"]) == {pool_id(name) for name in NAMES}
     assert outs["pools"][pool_id("publishing")]["status"] == "SUCCEEDED"
     assert outs["pools"][pool_id("failing")]["gateReason"] == "failed"
@@ -62,7 +63,7 @@ def test_gate_mode_fails_naming_only_the_pools_that_are_not_open(emulator, run):
         emulator.backend.put_pool(pool(name))
     observed = run((pool_id(name) for name in NAMES), mode="gate")
     with pytest.raises(GateClosedError) as failure:
-        pools.enforce(observed)
+        gate.enforce(observed)
     said = str(failure.value)
     assert "1 of 3 identity pools are not open" in said
     assert pool_id("failing") in said
@@ -74,8 +75,8 @@ def test_every_pool_open_opens_the_gate_with_one_read_each_when_settled(emulator
     for each in ids:
         emulator.backend.put_pool(pool("succeeded", identity_pool_id=each))
     observed = run(ids, mode="gate", max_concurrency=4)
-    pools.enforce(observed)
-    outs = pools.outputs(observed)
+    gate.enforce(observed)
+    outs = properties(observed)
     assert outs["gate_open"] is True
     assert outs["gate_reason"] == "open"
     assert outs["bulk_publish_status"] == "SUCCEEDED"
@@ -84,15 +85,17 @@ def test_every_pool_open_opens_the_gate_with_one_read_each_when_settled(emulator
 
 def test_a_pool_that_cannot_be_read_fails_the_run_naming_it(emulator, run):
     emulator.backend.put_pool(pool("succeeded"))
+    observed = run([pool_id("succeeded"), MISSING_POOL])
     with pytest.raises(PoolNotFoundError) as failure:
-        run([pool_id("succeeded"), MISSING_POOL])
+        gate.enforce(observed, gate=False)
     assert "1 of 2 identity pools could not be read" in str(failure.value)
     assert MISSING_POOL in str(failure.value)
 
 
 def test_each_pool_is_called_in_its_own_region_not_aws_region():
     inputs, _ = validate({"identity_pool_ids": ["us-east-1:ab", "eu-west-2:cd"]})
-    regions = [pools.pool_inputs(inputs, pool).region for pool in inputs.pools]
+    aws = AwsDefaults(region="eu-west-1")
+    regions = [client_settings(inputs, aws, pool, {}).region for pool in inputs.pools]
     assert regions == ["us-east-1", "eu-west-2"]
     pinned, _ = validate({"identity_pool_ids": ["us-east-1:ab"], "region": "us-east-2"})
-    assert pools.pool_inputs(pinned, "us-east-1:ab").region == "us-east-2"
+    assert client_settings(pinned, aws, "us-east-1:ab", {}).region == "us-east-2"

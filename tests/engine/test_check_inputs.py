@@ -56,8 +56,8 @@ def test_check_names_the_field_and_the_rule_without_a_traceback(
 def test_the_region_called_must_be_a_region_name_with_an_endpoint_override(emulator, start_server):
     server = start_server({})  # no aws:region: the gate calls the region its pool id starts with
     _, failures = server.check(props(identity_pool_id="a_b:0"))
-    assert [f.property for f in failures] == ["region"]
-    assert "'a_b' (the prefix of identity_pool_id), is not an AWS region name" in failures[0].reason
+    assert [f.property for f in failures] == ["identity_pool_id"]  # where the region came from
+    assert "names the region 'a_b', which is not an AWS region name" in failures[0].reason
     assert sum(emulator.backend.calls().values()) == 0
 
 

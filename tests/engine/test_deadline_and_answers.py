@@ -11,8 +11,8 @@ import time
 import pytest
 
 from components.provider import BulkPublishGateProvider
+from components.scheduler import READ_MARGIN_SECONDS
 from components.text import SERVICE_TEXT_LIMIT, wire_size
-from components.waiting import READ_MARGIN_SECONDS
 from harness.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
 from harness.scenarios import provider_env
 from tests.peer import ScriptedPeer
@@ -63,7 +63,7 @@ def test_a_trickling_first_read_is_abandoned_at_the_deadline_plus_the_margin(ser
     assert took <= 1 + READ_MARGIN_SECONDS + SLACK_SECONDS
     assert message.startswith("components.errors.ReadsFailedError: gave up after ")
     assert f"GetBulkPublishDetails for identity pool {POOL} in us-east-1 did not answer" in message
-    assert "(the wait's deadline, timeoutSeconds=1, plus its 5s margin)" in message
+    assert "(the run's deadline, timeoutSeconds=1, plus its 1.5s margin)" in message
 
 
 def test_observe_mode_does_not_export_a_stale_status_when_the_last_read_trickles(server):

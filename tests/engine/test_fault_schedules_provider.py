@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 import pytest
 
 from components.provider import BulkPublishGateProvider
+from components.scheduler import READ_MARGIN_SECONDS
 from components.verdict import Action, action
-from components.waiting import READ_MARGIN_SECONDS
 from emulator import Emulator, ManualClock
 from harness.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
 from harness.scenarios import STREAMS, provider_env

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.stack_outputs import STACK_OUTPUTS
+from components.contract import STACK_OUTPUTS
 from harness.program import run_program
 from harness.provider_server import PROJECT_DIR, RESOURCE_TYPE
 from harness.scenarios import FAILURE_MESSAGE, fast_config, pool, pool_id, provider_env
@@ -96,7 +96,10 @@ def test_observe_mode_creates_the_parameter_while_succeeded(run):
                 "bulk-publish-gate:pollIntervalSeconds": "5",
                 "bulk-publish-gate:maxPollIntervalSeconds": "1",
             },
-            ["bulk-publish-gate:maxPollIntervalSeconds must be at least poll_interval_seconds"],
+            [
+                "bulk-publish-gate:maxPollIntervalSeconds must be at least "
+                "bulk-publish-gate:pollIntervalSeconds"
+            ],
         ),
     ],
 )

@@ -11,7 +11,7 @@ import threading
 import pytest
 from pulumi.runtime.proto import DiffResponse
 
-from components.gate import OUTPUT_KEYS
+from components.contract import STACK_OUTPUTS
 from components.provider import BulkPublishGateProvider
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator
 from harness.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
@@ -56,9 +56,8 @@ def test_the_whole_life_cycle_as_the_engine_drives_it(emulator, server):
     assert list(diff.replaces) == []
 
     updated = server.update(id_, outs, inputs)
-    assert set(updated) >= {k for k in OUTPUT_KEYS if k not in ("failure_message", "pools")} | set(
-        inputs
-    )
+    kept = {k for k in STACK_OUTPUTS.values() if k not in ("failure_message", "pools")}
+    assert set(updated) >= kept | set(inputs)
 
     read_id, read = server.read(id_, updated)
     assert (read_id, read["bulk_publish_status"]) == (id_, "SUCCEEDED")
@@ -152,13 +151,13 @@ def test_faults_beyond_botocores_retries_are_retried_by_the_wait(emulator, serve
         (
             {"aws:region": "eu-west-1"},
             {"AWS_ENDPOINT_URL_COGNITO_SYNC": ""},
-            "region",
+            "aws:region",
             "set bulk-publish-gate:region to us-east-1",
         ),
         (
             {"aws:region": "sa-east-1"},
             {"AWS_ENDPOINT_URL_COGNITO_SYNC": ""},
-            "region",
+            "aws:region",
             "no endpoint in 'sa-east-1'",
         ),
     ],

@@ -27,6 +27,7 @@ from botocore.exceptions import (
     WaiterError,
 )
 
+from components.aws_errors import map_error
 from components.errors import (
     AccessDeniedError,
     BulkPublishGateError,
@@ -35,7 +36,6 @@ from components.errors import (
     PoolNotFoundError,
     ThrottledError,
     TransientError,
-    map_error,
 )
 
 POOL = "us-east-1:0f5b6a1e"

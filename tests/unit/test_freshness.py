@@ -8,12 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from components.cognito_sync import BulkPublishDetails
+from components.contract import GATE_REASONS, STATUSES, BulkPublishDetails, Reason
+from components.policy import WaitPolicy
 from components.verdict import (
-    GATE_REASONS,
-    STATUSES,
     Action,
-    Reason,
     Seen,
     action,
     freshness_bound,
@@ -22,7 +20,7 @@ from components.verdict import (
     next_start_after,
     should_start,
 )
-from components.waiting import WaitPolicy
+from components.watch import Kind, Phase, Watch
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -270,12 +268,11 @@ ACTIONS_ON = [
 def test_the_wait_acts_on_the_answer_and_whose_publish_it_is(
     answer, fresh_after, wfs, awaiting, expected
 ):
-    policy = WaitPolicy(
-        timeout_seconds=60,
-        wait_for_start=wfs,
-        fresh_after=fresh_after,
-        awaiting_new_publish=awaiting[0],
-        previous_start=awaiting[1],
-        previous_status=awaiting[2],
-    )
-    assert policy.action_on(answer) is expected
+    # The watch as it stands after a BulkPublish it made (AFTER) or with none (WATCH).
+    watch = Watch(answer.identity_pool_id, WaitPolicy(wait_for_start=wfs, fresh_after=fresh_after),
+                  label="read", wall=lambda: NOW)  # fmt: skip
+    watch.begin(0.0)
+    if awaiting[0]:
+        watch.phase, watch.before = Phase.AFTER, details(awaiting[2], awaiting[1])
+    watch.answered(Kind.READ, answer, 1.0)
+    assert (Action.STOP if watch.done else Action.WAIT) is expected

@@ -9,25 +9,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from components import gate
+from components.aws_settings import AwsDefaults
 from components.errors import GateClosedError, ReadsFailedError, TransientError
 from components.inputs import GateInputs
+from components.outputs import properties
 from components.progress import HEARTBEAT_SECONDS, ProgressReporter
-from components.waiting import Progress
-from tests.unit.fakes import POOL, Script, Slow
+from components.watch import Progress
+from tests.unit.fakes import POOL, Script, Slow, fake_io
 
 END = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 THROTTLED = TransientError("Cognito Sync could not answer (ThrottlingException: slow down)")
-
-
-class NoClient:
-    def __init__(self, _settings) -> None:
-        pass
-
-    def __enter__(self) -> NoClient:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
 
 
 def observe(script: Script, mode: str = "gate", timeout: int = 60, **changes):
@@ -40,38 +31,39 @@ def observe(script: Script, mode: str = "gate", timeout: int = 60, **changes):
         max_poll_interval_seconds=changes.pop("cap", 10),
         endpoint_url="http://127.0.0.1:1",
     )
-    observation = gate.observe(
+    observed = gate.observe(
         inputs,
-        gate.AwsDefaults(region="us-east-1"),
-        client_factory=NoClient,
-        now=lambda: END,
-        clock=script.clock,
-        sleep=script.sleep,
+        AwsDefaults(region="us-east-1"),
         write=lambda line: lines.append((script.now - 1000.0, line)),
-        start=script.start,
+        io=fake_io(script, now=lambda: END - timedelta(seconds=1000.0 - script.now)),
     )
-    return observation, lines
+    return observed, lines
+
+
+def result(observed: gate.Run):
+    return observed.pools[POOL].result
 
 
 def test_checked_at_is_the_time_of_the_read_shown_not_the_end_of_the_wait():
     script = Script(["IN_PROGRESS", "IN_PROGRESS", THROTTLED], read_seconds=1)
-    observation, _ = observe(script, mode="observe", timeout=30)
-    result = observation.result
-    assert result.trailing_failures > 0
-    assert observation.checked_at == END - timedelta(seconds=result.elapsed - result.read_at)
-    assert observation.checked_at < END
+    observed, _ = observe(script, mode="observe", timeout=30)
+    seen = result(observed)
+    assert seen.trailing_failures > 0
+    end = END - timedelta(seconds=1000.0 - script.now)  # the wall clock at the end of the wait
+    assert seen.checked_at == end - timedelta(seconds=seen.elapsed - seen.read_at)
+    assert seen.checked_at < end
     settled = Script(["SUCCEEDED"], read_seconds=1)
-    assert observe(settled)[0].checked_at == END
+    assert result(observe(settled)[0]).checked_at == END + timedelta(seconds=1)
 
 
 @pytest.mark.parametrize("mode", ["gate", "observe"])
 def test_a_wait_that_ends_on_failed_reads_fails_in_both_modes(mode):
     script = Script(["IN_PROGRESS", THROTTLED])
-    observation, lines = observe(script, mode=mode)
+    observed, lines = observe(script, mode=mode)
     with pytest.raises(ReadsFailedError) as failure:
-        gate.enforce(observation)
+        gate.enforce(observed, gate=mode == "gate")
     message = str(failure.value)
-    failed = observation.result.failed_reads
+    failed = result(observed).failed_reads
     for fragment in (
         POOL,
         f"the last {failed} read(s) failed",
@@ -86,19 +78,19 @@ def test_a_wait_that_ends_on_failed_reads_fails_in_both_modes(mode):
 
 def test_observe_mode_exports_after_retried_failures_and_says_so():
     script = Script([THROTTLED, "IN_PROGRESS", THROTTLED, "FAILED"])
-    observation, lines = observe(script, mode="observe")
-    gate.enforce(observation)  # no raise: the last read answered
-    assert gate.outputs(observation)["bulk_publish_status"] == "FAILED"
+    observed, lines = observe(script, mode="observe")
+    gate.enforce(observed, gate=False)  # no raise: the last read answered
+    assert properties(observed)["bulk_publish_status"] == "FAILED"
     summary = lines[-1][1]
     assert "2 of 4 reads failed; the last: TransientError: " in summary
-    assert summary.endswith("gate closed")
+    assert summary.endswith("gate closed (failed)")
 
 
 def test_gate_mode_names_the_failures_of_a_timed_out_wait():
     script = Script(["IN_PROGRESS", THROTTLED, "IN_PROGRESS"])
-    observation, _ = observe(script, mode="gate", timeout=10)
+    observed, _ = observe(script, mode="gate", timeout=10)
     with pytest.raises(GateClosedError) as failure:
-        gate.enforce(observation)
+        gate.enforce(observed)
     assert "still IN_PROGRESS" in str(failure.value)
     assert "1 of " in str(failure.value) and "TransientError: " in str(failure.value)
 
@@ -118,12 +110,12 @@ def test_progress_lines_never_pause_longer_than_the_heartbeat():
 def test_the_reporter_says_when_it_wants_the_next_call():
     lines: list[str] = []
     reporter = ProgressReporter(POOL, lines.append)
-    assert reporter(Progress(0, 0, None, None, 0.0, in_flight=0.0)) == 30  # quiet start
+    assert reporter(Progress(POOL, 0, 0, None, None, 0.0, in_flight=0.0)) == 30  # quiet start
     assert lines == []
-    assert reporter(Progress(12, 0, None, None, 0.0, in_flight=12)) == 30
+    assert reporter(Progress(POOL, 12, 0, None, None, 0.0, in_flight=12)) == 30
     assert lines == [
         f"bulk-publish-gate: {POOL}: still waiting for an answer after 12s (waiting 12s; "
         "last status: no answer yet)"
     ]
-    assert reporter(Progress(20, 0, None, None, 0.0, in_flight=20)) == 22
+    assert reporter(Progress(POOL, 20, 0, None, None, 0.0, in_flight=20)) == 22
     assert len(lines) == 1

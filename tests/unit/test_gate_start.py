@@ -4,7 +4,6 @@ publish, and the two waits of a start joined within one deadline."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,11 +11,18 @@ from typing import Any
 import pytest
 
 from components import gate
-from components.cognito_sync import BulkPublishDetails, StartOutcome
-from components.errors import GateClosedError, InvalidRequestError, TransientError
-from components.inputs import GateInputs
-from components.waiting import READ_MARGIN_SECONDS
-from tests.unit.fakes import POOL
+from components.aws_settings import AwsDefaults
+from components.contract import BulkPublishDetails, StartOutcome
+from components.errors import (
+    GateClosedError,
+    InvalidRequestError,
+    ReadsFailedError,
+    TransientError,
+)
+from components.inputs import validate
+from components.outputs import properties
+from components.scheduler import READ_MARGIN_SECONDS
+from tests.unit.fakes import POOL, fake_io
 
 EPOCH = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 """The wall clock when the fake monotonic clock reads 0."""
@@ -60,43 +66,35 @@ class Service:
     """The fake time of each BulkPublish call."""
     read_times: list[float] = field(default_factory=list)
     """When each read that answered finished."""
+    latency: float = 0.0
     _reads: int = 0
     _switched: bool = False
     _published_at: datetime | None = None
-    _latency: float = 0.0
-    _kind: str = ""
 
     def wall(self) -> datetime:
         return EPOCH + timedelta(seconds=self.now)
-
-    def clock(self) -> float:
-        return self.now
 
     def sleep(self, seconds: float) -> None:
         assert seconds > 0, seconds
         self.now += seconds
 
-    def start(self, call: Callable[[], Any]) -> Pending:
-        try:
-            outcome: Any = call()
-        except Exception as error:
-            outcome = error
-        return Pending(self, self._latency, outcome, self._kind)
+    def finished(self, outcome: Any) -> None:
+        if isinstance(outcome, BulkPublishDetails):
+            self.read_times.append(self.now)
 
     # The client's two operations (run when a call starts; seen when it finishes).
 
-    def get_bulk_publish_details(self, pool: str) -> BulkPublishDetails:
+    def read(self) -> BulkPublishDetails:
         script = self.after if self._switched else self.before
         step = script[min(self._reads, len(script) - 1)]
         self._reads += 1
-        self._kind = "read"
-        self._latency = self.read_seconds
+        self.latency = self.read_seconds
         if isinstance(step, Exception):
             raise step
         if step.seconds is not None:
-            self._latency = step.seconds
+            self.latency = step.seconds
         return BulkPublishDetails(
-            pool,
+            POOL,
             step.status,
             start_time=self._moment(step.start),
             complete_time=self._moment(step.complete),
@@ -106,7 +104,7 @@ class Service:
     def bulk_publish(self, pool: str) -> StartOutcome:
         assert pool == POOL
         self.publishes.append(self.now)
-        self._kind, self._latency = "publish", self.publish_seconds
+        self.latency = self.publish_seconds
         if isinstance(self.publish, Exception):
             raise self.publish
         if self.publish is not StartOutcome.ALREADY_STREAMED:
@@ -122,45 +120,6 @@ class Service:
         return value
 
 
-@dataclass
-class Pending:
-    """A call in flight on the fake clock: it finishes `remaining` seconds from now."""
-
-    service: Service
-    remaining: float
-    outcome: Any
-    kind: str
-
-    def wait(self, seconds: float) -> bool:
-        assert seconds >= 0, seconds
-        if self.remaining <= seconds:
-            self.service.now += self.remaining
-            self.remaining = 0.0
-            if self.kind == "read" and not isinstance(self.outcome, Exception):
-                self.service.read_times.append(self.service.now)
-            return True
-        self.service.now += seconds
-        self.remaining -= seconds
-        return False
-
-    def result(self) -> Any:
-        assert self.remaining == 0.0
-        if isinstance(self.outcome, Exception):
-            raise self.outcome
-        return self.outcome
-
-
-class Client:
-    def __init__(self, service: Service) -> None:
-        self.service = service
-
-    def __enter__(self) -> Service:
-        return self.service
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-
 def observe(service: Service, allow_start: bool = True, **changes: Any):
     """One gate run with startBulkPublish (unless changed), as create/update run it."""
     lines: list[str] = []
@@ -173,22 +132,24 @@ def observe(service: Service, allow_start: bool = True, **changes: Any):
         "start_bulk_publish": True,
         **changes,
     }
-    observation = gate.observe(
-        GateInputs(**values),
-        gate.AwsDefaults(region="us-east-1"),
+    inputs, problems = validate(values)
+    assert not problems, problems
+    observed = gate.observe(
+        inputs,
+        AwsDefaults(region="us-east-1"),
         allow_start=allow_start,
-        client_factory=lambda _settings: Client(service),
-        now=service.wall,
-        clock=service.clock,
-        sleep=service.sleep,
         write=lines.append,
-        start=service.start,
+        io=fake_io(service, now=service.wall),
     )
-    return observation, lines
+    return observed, lines
 
 
-def reason(observation) -> str:
-    return gate.outputs(observation)["gate_reason"]
+def result(observed: gate.Run):
+    return observed.pools[POOL].result
+
+
+def reason(observed: gate.Run) -> str:
+    return properties(observed)["gate_reason"]
 
 
 PUBLISHING = [A("IN_PROGRESS", NEW), A("IN_PROGRESS", NEW), A("SUCCEEDED", NEW, NOW)]
@@ -211,15 +172,15 @@ def test_start_calls_bulk_publish_once_then_waits_until_it_opens(first, bound):
     service = Service([first], PUBLISHING)
     observation, lines = observe(service, **bound)
     assert len(service.publishes) == 1
-    assert observation.started is StartOutcome.STARTED
-    outs = gate.outputs(observation)
+    assert result(observation).started is StartOutcome.STARTED
+    outs = properties(observation)
     assert (outs["bulk_publish_status"], outs["gate_open"], outs["gate_reason"]) == (
         "SUCCEEDED",
         True,
         "open",
     )
-    assert observation.result.reads == 4  # the read before BulkPublish and three after it
-    assert observation.details.start_time == EPOCH + timedelta(seconds=service.publishes[0])
+    assert result(observation).reads == 4  # the read before BulkPublish and three after it
+    assert result(observation).details.start_time == EPOCH + timedelta(seconds=service.publishes[0])
     assert any(f"{first.status} and startBulkPublish is set: calling BulkPublish" in line
                for line in lines)  # fmt: skip
     assert any("started a bulk publish; waiting for it" in line for line in lines)
@@ -236,7 +197,7 @@ def test_a_fresh_success_starts_nothing(first):
     service = Service([first])
     observation, _ = observe(service, **({} if first.start is OLD else STALE_BOUND))
     assert service.publishes == []
-    assert (observation.started, observation.result.reads, reason(observation)) == (
+    assert (result(observation).started, result(observation).reads, reason(observation)) == (
         None,
         1,
         "open",
@@ -248,8 +209,8 @@ def test_a_run_during_a_publish_starts_nothing_new_and_waits_for_it():
     service = Service(running)
     observation, _ = observe(service, **STALE_BOUND)
     assert service.publishes == []
-    assert observation.started is None
-    assert observation.result.reads == 4
+    assert result(observation).started is None
+    assert result(observation).reads == 4
     assert reason(observation) == "open"
 
 
@@ -265,8 +226,8 @@ def test_duplicate_request_waits_on_the_publish_already_running():
     service = Service([A("NOT_STARTED")], running, publish=StartOutcome.ALREADY_RUNNING)
     observation, lines = observe(service)
     assert len(service.publishes) == 1
-    assert observation.started is StartOutcome.ALREADY_RUNNING
-    assert (observation.result.reads, reason(observation)) == (4, "open")
+    assert result(observation).started is StartOutcome.ALREADY_RUNNING
+    assert (result(observation).reads, reason(observation)) == (4, "open")
     assert any("already running (DuplicateRequest); waiting for it" in line for line in lines)
 
 
@@ -276,11 +237,11 @@ def test_already_streamed_stays_stale_without_waiting_and_says_when_to_start():
     bound = "2026-11-23T11:00:00Z"  # an hour before the run: after the success
     observation, lines = observe(service, completed_after=bound, mode="observe")
     assert len(service.publishes) == 1
-    assert observation.result.reads == 1  # no wait: nothing may start for hours
-    assert observation.result.elapsed == pytest.approx(1.0)  # one read, one call
-    outs = gate.outputs(observation)
+    assert result(observation).reads == 2  # read again, judged: no wait, none may start yet
+    assert result(observation).elapsed == pytest.approx(1.5)  # a read, the call, a read
+    outs = properties(observation)
     assert (outs["gate_open"], outs["gate_reason"]) == (False, "stale")
-    message = gate.closed_reason(observation)
+    message = observation.verdict.message
     for fragment in (
         POOL,
         "SUCCEEDED at 2026-11-23T09:10:00Z",
@@ -290,11 +251,29 @@ def test_already_streamed_stays_stale_without_waiting_and_says_when_to_start():
     ):
         assert fragment in message
     assert any("refused: one already succeeded within the last 24 hours" in x for x in lines)
-    gate.enforce(observation)  # observe mode exports it
+    gate.enforce(observation, gate=False)  # observe mode exports it
     with pytest.raises(GateClosedError, match="2026-11-24T09:10:00Z"):
         gate.enforce(observe(Service([A("SUCCEEDED", RECENT, completed)],
                                      publish=StartOutcome.ALREADY_STREAMED),
                              completed_after=bound)[0])  # fmt: skip
+
+
+@pytest.mark.parametrize("mode", ["gate", "observe"])
+def test_after_already_streamed_the_answer_read_again_is_judged(mode):
+    # A peer's publish started and succeeded while ours was in flight: BulkPublish answers
+    # AlreadyStreamed, and the status read again is SUCCEEDED and fresh, so the gate opens.
+    before = [A("FAILED", OLD, failure="denied"), A("SUCCEEDED", RECENT, EPOCH)]
+    service = Service(before, publish=StartOutcome.ALREADY_STREAMED)
+    observation, _ = observe(service, mode=mode, **STALE_BOUND)
+    assert len(service.publishes) == 1
+    assert result(observation).started is StartOutcome.ALREADY_STREAMED
+    outs = properties(observation)
+    assert (outs["bulk_publish_status"], outs["gate_open"], outs["gate_reason"]) == (
+        "SUCCEEDED",
+        True,
+        "open",
+    )
+    gate.enforce(observation, gate=mode == "gate")
 
 
 @pytest.mark.parametrize("first", [A("NOT_STARTED"), A("SUCCEEDED", OLD, OLD)])
@@ -302,7 +281,7 @@ def test_without_allow_start_nothing_is_started(first):
     service = Service([first], PUBLISHING)
     observation, _ = observe(service, allow_start=False, mode="observe", **STALE_BOUND)
     assert service.publishes == []
-    assert observation.started is None
+    assert result(observation).started is None
     assert reason(observation) == ("not_started" if first.status == "NOT_STARTED" else "stale")
 
 
@@ -318,7 +297,7 @@ def test_wait_for_start_waits_on_a_stale_pool_until_a_newer_publish_settles():
     service = Service(newer)
     observation, _ = observe(service, start_bulk_publish=False, wait_for_start=True, **STALE_BOUND)
     assert service.publishes == []
-    assert observation.result.reads == 4
+    assert result(observation).reads == 4
     assert reason(observation) == "open"
 
 
@@ -327,7 +306,7 @@ def test_wait_for_start_on_a_stale_pool_that_stays_stale_times_out_stale():
     observation, _ = observe(
         service, start_bulk_publish=False, wait_for_start=True, mode="observe", **STALE_BOUND
     )
-    assert observation.result.timed_out is True
+    assert result(observation).timed_out is True
     assert reason(observation) == "stale"
 
 
@@ -336,24 +315,25 @@ def test_after_a_start_the_previous_publishs_answer_is_waited_on():
     service = Service([previous], [previous, previous, A("IN_PROGRESS", NEW), *PUBLISHING[1:]])
     observation, _ = observe(service)
     assert len(service.publishes) == 1
-    assert (observation.result.reads, reason(observation)) == (6, "open")
+    assert (result(observation).reads, reason(observation)) == (6, "open")
 
 
 def test_a_failed_read_before_the_start_is_retried_like_any_read():
     service = Service([THROTTLED, A("NOT_STARTED")], PUBLISHING)
     observation, _ = observe(service)
     assert len(service.publishes) == 1
-    result = observation.result
-    assert (result.reads, result.failed_reads, result.trailing_failures) == (4, 1, 0)
+    seen = result(observation)
+    assert (seen.reads, seen.failed_reads, seen.trailing_failures) == (4, 1, 0)
     assert reason(observation) == "open"
-    note = gate.verdict(observation).note
+    note = observation.verdict.note
     assert note is not None and "ThrottlingException" in note
 
 
 def test_an_error_from_bulk_publish_fails_the_run():
     service = Service([A("NOT_STARTED")], publish=InvalidRequestError("no stream configured"))
+    observation, _ = observe(service)
     with pytest.raises(InvalidRequestError, match="no stream configured"):
-        observe(service)
+        gate.enforce(observation)
     assert len(service.publishes) == 1
 
 
@@ -378,15 +358,14 @@ def test_the_whole_run_stays_within_the_timeout_and_its_margin(
     before, after, read_seconds, publish_seconds
 ):
     service = Service(before, after, read_seconds=read_seconds, publish_seconds=publish_seconds)
-    try:
-        observation, _ = observe(service, timeout_seconds=TIMEOUT)
-    except TransientError:  # no answer left inside the deadline (ReadsFailed, ReadTimedOut)
-        observation = None
+    observation, _ = observe(service, timeout_seconds=TIMEOUT)
     assert service.now <= BOUND + 1e-9, service.now
-    if observation is None:
+    try:
+        gate.enforce(observation, gate=False)
+    except ReadsFailedError:  # no answer left inside the deadline: nothing is exported
         return
-    assert observation.result.elapsed <= BOUND + 1e-9
-    assert observation.result.timed_out is True
+    assert result(observation).elapsed <= BOUND + 1e-9
+    assert result(observation).timed_out is True
     assert reason(observation) == "in_progress"
 
 
@@ -394,19 +373,19 @@ def test_the_joined_result_counts_both_waits_and_checked_at_is_the_last_answer()
     after = [THROTTLED, *PUBLISHING[:2], THROTTLED, PUBLISHING[2]]
     service = Service([THROTTLED, A("NOT_STARTED")], after, read_seconds=0.25)
     observation, _ = observe(service)
-    result = observation.result
-    assert (result.reads, result.failed_reads, result.trailing_failures) == (4, 3, 0)
-    assert result.elapsed == pytest.approx(service.now)
-    assert result.read_at == pytest.approx(service.read_times[-1])
-    assert observation.checked_at == EPOCH + timedelta(seconds=service.read_times[-1])
+    seen = result(observation)
+    assert (seen.reads, seen.failed_reads, seen.trailing_failures) == (4, 3, 0)
+    assert seen.elapsed == pytest.approx(service.now)
+    assert seen.read_at == pytest.approx(service.read_times[-1])
+    assert result(observation).checked_at == EPOCH + timedelta(seconds=service.read_times[-1])
     second = int(service.read_times[-1])
-    assert gate.outputs(observation)["checked_at"] == f"2026-11-23T12:00:{second:02d}Z"
+    assert properties(observation)["checked_at"] == f"2026-11-23T12:00:{second:02d}Z"
 
 
 def test_checked_at_after_a_start_that_ends_on_failed_reads_is_the_last_answer():
     service = Service([A("NOT_STARTED")], [A("IN_PROGRESS", NEW), THROTTLED], read_seconds=0.5)
     observation, _ = observe(service, timeout_seconds=20, mode="observe")
-    result = observation.result
-    assert result.trailing_failures > 0
-    assert observation.checked_at == EPOCH + timedelta(seconds=service.read_times[-1])
+    seen = result(observation)
+    assert seen.trailing_failures > 0
+    assert result(observation).checked_at == EPOCH + timedelta(seconds=service.read_times[-1])
     assert service.read_times[-1] < service.now

@@ -15,21 +15,18 @@ from botocore.utils import is_valid_endpoint_url, is_valid_ipv6_endpoint_url
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from components.cognito_sync import IDENTITY_POOL_ID_PATTERN
-from components.config import CONFIG_KEYS, read_stack_config
-from components.inputs import (
+from components.config import read_stack_config
+from components.inputs import SPECS, GateInputs, validate
+from components.names import IDENTITY_POOL_ID_PATTERN, REGION_PATTERN, url_problem
+from components.resource import BulkPublishGateArgs
+from components.rules import (
     MAX_POLL_INTERVAL_SECONDS,
     MAX_TIMEOUT_SECONDS,
     MIN_POLL_INTERVAL_SECONDS,
-    REGION_PATTERN,
-    RULES,
-    GateInputs,
-    url_problem,
-    validate,
 )
-from components.resource import BulkPublishGateArgs
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
+RULES = {name: spec.rule for name, spec in SPECS.items()}
 NAMESPACE = "bulk-publish-gate"
 REASON_LIMIT = 400
 """No problem's reason is longer: an echoed value is cut."""
@@ -137,11 +134,11 @@ def test_the_rules_accept_or_name_every_bad_field_and_never_raise(props):
     assert (inputs is None) == bool(problems)
     for problem in problems:
         assert problem.field in RULES
-        assert isinstance(problem.reason, str) and 0 < len(problem.reason) <= REASON_LIMIT
+        assert 0 < len(problem.said()) <= REASON_LIMIT
     url = props.get("endpoint_url")
     if isinstance(url, str) and "@" in url:
         assert inputs is None
-        assert all("(got" not in p.reason for p in problems if p.field == "endpoint_url")
+        assert all("(got" not in p.said() for p in problems if p.field == "endpoint_url")
     if inputs is None:
         return
     assert isinstance(inputs, GateInputs)
@@ -151,7 +148,9 @@ def test_the_rules_accept_or_name_every_bad_field_and_never_raise(props):
         assert type(interval) is float and math.isfinite(interval)
         assert MIN_POLL_INTERVAL_SECONDS <= interval <= MAX_POLL_INTERVAL_SECONDS
     assert inputs.poll_interval_seconds <= inputs.max_poll_interval_seconds
-    assert IDENTITY_POOL_ID_PATTERN.fullmatch(inputs.identity_pool_id)
+    # One pool or several, never both: the pools are what the gate reads.
+    assert bool(inputs.identity_pool_id) != bool(inputs.identity_pool_ids)
+    assert all(IDENTITY_POOL_ID_PATTERN.fullmatch(pool) for pool in inputs.pools)
     assert inputs.region is None or REGION_PATTERN.fullmatch(inputs.region)
     if inputs.endpoint_url is not None:
         assert_can_work(inputs.endpoint_url)
@@ -227,12 +226,12 @@ PLAIN_DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 def reference_value(prop: str, raw: str):
     """The typed value a config string stands for, by Python's own parsers."""
-    kind = CONFIG_KEYS[prop][1]
-    if kind is bool:
+    kind = SPECS[prop].kind
+    if kind == "bool":
         return raw.lower() == "true"
-    if kind is list:
+    if kind == "list":
         return json.loads(raw)
-    return kind(raw) if kind is not str else raw
+    return {"int": int, "decimal": float}.get(kind, str)(raw)
 
 
 @given(CONFIG)
@@ -242,7 +241,7 @@ def reference_value(prop: str, raw: str):
 @example({"identity_pool_id": POOL, "poll_interval_seconds": "+inf"})
 @example({"identity_pool_id": POOL, "timeout_seconds": "9" * 400})
 def test_the_config_reader_accepts_like_the_rules_or_lists_every_key(raw):
-    config = FakeConfig({CONFIG_KEYS[prop][0]: value for prop, value in raw.items()})
+    config = FakeConfig({SPECS[prop].config: value for prop, value in raw.items()})
     try:
         settings = read_stack_config(config, aws_region=None)
     except pulumi.RunError as error:
@@ -251,14 +250,14 @@ def test_the_config_reader_accepts_like_the_rules_or_lists_every_key(raw):
         assert lines and all(line.startswith((f"{NAMESPACE}:", "aws:")) for line in lines)
         return
     for prop, value in raw.items():
-        if CONFIG_KEYS[prop][1] in (int, float):
+        if SPECS[prop].kind in ("int", "decimal"):
             assert PLAIN_DECIMAL.fullmatch(value), (prop, value)
     # An empty string key is unset (Pulumi.yaml declares optional keys with `default: ""`).
     given_ = {
         p: v
         for p, v in raw.items()
-        if not (v == "" and CONFIG_KEYS[p][1] is str)
-        and not (v in ("", "[]") and CONFIG_KEYS[p][1] is list)
+        if not (v == "" and SPECS[p].kind in ("text", "instant"))
+        and not (v in ("", "[]") and SPECS[p].kind == "list")
     }
     typed = {prop: reference_value(prop, value) for prop, value in given_.items()}
     inputs, problems = validate(typed)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from components.cognito_sync import (
+from components.aws_settings import (
+    AwsDefaults,
     ClientSettings,
-    CognitoSync,
+    client_settings,
     endpoint_override,
-    region_problem,
     retry_settings,
+    settings_problems,
 )
+from components.cognito_sync import CognitoSync
 from components.errors import ConfigurationError
-from components.gate import AwsDefaults, client_settings, settings_problems
-from components.inputs import GateInputs, validate
+from components.inputs import GateInputs, config_name, validate
+from components.names import region_problem
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
 UNKNOWN = "<unknown>"
@@ -21,7 +23,7 @@ UNKNOWN = "<unknown>"
 BAD = [
     ({"identity_pool_id": None}, "identity_pool_id", "is required"),
     ({"identity_pool_id": ""}, "identity_pool_id", "is required"),
-    ({"identity_pool_id": 42}, "identity_pool_id", "is required"),
+    ({"identity_pool_id": 42}, "identity_pool_id", "must be a string"),
     ({"identity_pool_id": "us-east-1:" + "a" * 46}, "identity_pool_id", "at most 55"),
     ({"identity_pool_id": "us-east-1"}, "identity_pool_id", "must match"),
     ({"identity_pool_id": "us-east-1:23EC4050-6AEA"}, "identity_pool_id", "lowercase"),
@@ -37,7 +39,11 @@ BAD = [
     ({"poll_interval_seconds": 0}, "poll_interval_seconds", "at least 0.01"),
     ({"poll_interval_seconds": 3601}, "poll_interval_seconds", "at most 3600"),
     ({"max_poll_interval_seconds": "x"}, "max_poll_interval_seconds", "a number"),
-    ({"poll_interval_seconds": 10, "max_poll_interval_seconds": 5}, "max_poll", "at least poll"),
+    (
+        {"poll_interval_seconds": 10, "max_poll_interval_seconds": 5},
+        "max_poll",
+        "at least bulk-publish-gate:pollIntervalSeconds",
+    ),
     ({"wait_for_start": "yes"}, "wait_for_start", "true or false"),
     ({"region": "mars"}, "region", "AWS region name"),
     ({"endpoint_url": "localhost:4599"}, "endpoint_url", "http:// or https://"),
@@ -98,7 +104,7 @@ def test_each_bad_input_is_named_with_its_rule(change, field, rule):
     assert [p.field for p in problems] == [
         field if field != "max_poll" else "max_poll_interval_seconds"
     ]
-    assert rule in problems[0].reason
+    assert rule in problems[0].said(config_name)
 
 
 @pytest.mark.parametrize(
@@ -108,8 +114,10 @@ def test_each_bad_input_is_named_with_its_rule(change, field, rule):
 def test_credentials_in_the_endpoint_url_are_refused_without_echoing_them(url):
     _, problems = validate({"identity_pool_id": POOL, "endpoint_url": url})
     assert [p.field for p in problems] == ["endpoint_url"]
-    assert "must not contain credentials" in problems[0].reason
-    assert "hunter2" not in problems[0].reason and "@b" not in problems[0].reason
+    assert "must not contain credentials" in problems[0].said(config_name)
+    assert "hunter2" not in problems[0].said(config_name) and "@b" not in problems[0].said(
+        config_name
+    )
 
 
 GOOD = [
@@ -156,12 +164,14 @@ def test_unknown_values_skip_their_rule_but_known_ones_are_still_checked():
 
 
 REGIONS = [
-    # (gate region, aws:region, endpoint, expected region, problem fragment or None)
+    # (gate region, aws:region, endpoint, expected region, problem fragment or None): a problem
+    # names the setting the region came from
     (None, None, None, "us-east-1", None),
     (None, "us-east-1", None, "us-east-1", None),
     ("us-east-1", "eu-west-1", None, "us-east-1", None),
     (None, "eu-west-1", None, "eu-west-1", "set bulk-publish-gate:region to us-east-1"),
     (None, "eu-north-1", None, "eu-north-1", "no endpoint in 'eu-north-1'"),
+    ("eu-north-1", None, None, "eu-north-1", "no endpoint in 'eu-north-1'"),
     (None, "eu-north-1", "http://127.0.0.1:4599", "eu-north-1", None),
 ]
 
@@ -170,13 +180,13 @@ REGIONS = [
 def test_region_resolution_and_its_rules(region, aws_region, endpoint, expected, problem):
     inputs = GateInputs(POOL, region=region, endpoint_url=endpoint)
     aws = AwsDefaults(region=aws_region)
-    assert client_settings(inputs, aws, environ={}).region == expected
+    assert client_settings(inputs, aws, POOL, environ={}).region == expected
     problems = settings_problems(inputs, aws, environ={})
     if problem is None:
         assert problems == []
     else:
-        assert [p.field for p in problems] == ["region"]
-        assert problem in problems[0].reason
+        assert [p.field for p in problems] == ["region" if region else "aws:region"]
+        assert problem in problems[0].said(config_name)
 
 
 OVERRIDE = "http://127.0.0.1:4599"
@@ -184,10 +194,10 @@ OVERRIDE = "http://127.0.0.1:4599"
 CALLED_REGION = [
     # (pool id, gate region, aws:region): the region called is not a region name, even with an
     # endpoint override (botocore signs for it and refuses it, or builds a bad host).
-    ("a_b:0", None, None, "'a_b' (the prefix of identity_pool_id)"),
-    ("us-east-1:0", None, "US-EAST-1", "'US-EAST-1' (aws:region)"),
-    ("us-east-1:0", None, "us_east_1", "'us_east_1' (aws:region)"),
-    ("x:0", None, "", "'x' (the prefix of identity_pool_id)"),
+    ("a_b:0", None, None, "identity_pool_id names the region 'a_b', which"),
+    ("us-east-1:0", None, "US-EAST-1", "aws:region is 'US-EAST-1', which"),
+    ("us-east-1:0", None, "us_east_1", "aws:region is 'us_east_1', which"),
+    ("x:0", None, "", "identity_pool_id names the region 'x', which"),
 ]
 
 
@@ -198,9 +208,9 @@ def test_the_region_called_must_be_a_region_name_even_with_an_override(
 ):
     inputs = GateInputs(pool_id, region=region, endpoint_url=None if environ else OVERRIDE)
     problems = settings_problems(inputs, AwsDefaults(region=aws_region), environ=environ)
-    assert [p.field for p in problems] == ["region"]
-    assert said in problems[0].reason
-    assert "AWS region name" in problems[0].reason
+    assert len(problems) == 1
+    assert said in problems[0].line()
+    assert "is not an AWS region name" in problems[0].line()
 
 
 ENVIRONMENT = [
@@ -230,8 +240,8 @@ def test_bad_aws_environment_settings_are_named_before_any_call(name, value, fie
     inputs = GateInputs(POOL)
     problems = settings_problems(inputs, AwsDefaults(), environ={name: value})
     assert [p.field for p in problems] == [field]
-    assert fragment in problems[0].reason
-    assert "hunter2" not in problems[0].reason
+    assert fragment in problems[0].said(config_name)
+    assert "hunter2" not in problems[0].said(config_name)
 
 
 @pytest.mark.parametrize(
@@ -256,7 +266,12 @@ PROFILE = "[profile ci]\nmax_attempts = {attempts}\nretry_mode = {mode}\n"
     [
         ("0", "standard", {}, "max_attempts of profile ci"),
         ("x", "standard", {}, "whole number from 1 to 100 (got 'x')"),
-        ("3", "fast", {}, "retry_mode of profile ci in the AWS config file must be one of legacy"),
+        (
+            "3",
+            "fast",
+            {},
+            "retry_mode of profile ci in the AWS config file, which must be one of legacy",
+        ),
         ("0", "fast", {"AWS_MAX_ATTEMPTS": "2", "AWS_RETRY_MODE": "legacy"}, None),
     ],
 )
@@ -271,13 +286,13 @@ def test_the_profiles_retry_settings_are_checked_unless_the_environment_wins(
         assert problems == []
     else:
         assert [p.field for p in problems] == ["aws:profile"]
-        assert fragment in problems[0].reason
+        assert fragment in problems[0].said(config_name)
 
 
 def test_a_missing_profile_is_named_at_check():
     problems = settings_problems(GateInputs(POOL), AwsDefaults(profile="nope"), environ={})
     assert [p.field for p in problems] == ["aws:profile"]
-    assert "nope" in problems[0].reason
+    assert "nope" in problems[0].said(config_name)
 
 
 @pytest.mark.parametrize(

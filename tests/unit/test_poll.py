@@ -9,24 +9,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from components.cognito_sync import BulkPublishDetails
+from components.contract import BulkPublishDetails
 from components.errors import TransientError
-from components.waiting import (
-    FOLLOW_FLOOR_SECONDS,
-    FOLLOW_FRACTION,
-    Backoff,
-    FollowJob,
-    WaitPolicy,
-    inline,
-    wait_for_bulk_publish,
-)
-from tests.unit.fakes import POOL
+from components.policy import FOLLOW_FLOOR_SECONDS, FOLLOW_FRACTION, Backoff, FollowJob
+from tests.unit.fakes import POOL, Plan, wait
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 TOP = 1.0 - 1e-9
 """The top of the jitter range (`random()` is below 1)."""
 JITTERS = [0.0, TOP]
-FOLLOW = WaitPolicy(7200, poll_interval_seconds=1, max_poll_interval_seconds=30)
+FOLLOW = Plan(7200, poll_interval_seconds=1, max_poll_interval_seconds=30)
 
 
 @dataclass
@@ -63,19 +55,11 @@ class Job:
     def wall(self) -> datetime:
         return EPOCH + timedelta(seconds=self.now + self.skew)
 
-    def wait(self, policy: WaitPolicy = FOLLOW, random: float = 0.5):
-        return wait_for_bulk_publish(
-            self.read,
-            policy,
-            clock=lambda: self.now,
-            sleep=self.sleep,
-            random=lambda: random,
-            start=inline,
-            now=self.wall,
-        )
+    def wait(self, policy: Plan = FOLLOW, random: float = 0.5):
+        return wait(self, policy, random=random, now=self.wall)
 
 
-def latency(job: Job, policy: WaitPolicy = FOLLOW, random: float = 0.5) -> tuple[float, int]:
+def latency(job: Job, policy: Plan = FOLLOW, random: float = 0.5) -> tuple[float, int]:
     """(seconds from the switch to the read that saw SUCCEEDED, reads made)."""
     result = job.wait(policy, random)
     assert result.details.status == "SUCCEEDED" and not result.timed_out
@@ -116,10 +100,10 @@ def test_the_follow_delay_never_exceeds_the_fraction_or_the_cap(random, elapsed,
     assert delay >= min(cap, max(floor, FOLLOW_FRACTION * elapsed / 2))
 
 
-def delay_of(job: Job, policy: WaitPolicy = FOLLOW, random: float = 0.0) -> float:
+def delay_of(job: Job, policy: Plan = FOLLOW, random: float = 0.0) -> float:
     """The first delay the wait chooses after one read of `job`."""
     interval, cap = policy.poll_interval_seconds, policy.max_poll_interval_seconds
-    job.wait(WaitPolicy(600, interval, cap, wait_for_start=True), random)
+    job.wait(Plan(600, interval, cap, wait_for_start=True), random)
     return job.sleeps[0]
 
 
@@ -139,7 +123,7 @@ def test_only_a_running_job_with_a_start_time_is_followed(_case, job, delay):
 
 def test_a_stale_succeeded_waited_on_is_not_followed_even_with_a_start_time():
     job = Job(86_400, steps=["SUCCEEDED"])
-    policy = WaitPolicy(60, 1, 30, wait_for_start=True, fresh_after=EPOCH)
+    policy = Plan(60, 1, 30, wait_for_start=True, fresh_after=EPOCH)
     job.wait(policy, TOP)
     assert job.sleeps[:3] == pytest.approx([1, 2, 4])  # doubling, not 30 s
 
@@ -157,21 +141,22 @@ def test_the_default_wall_clock_is_utc_now():
     answer = BulkPublishDetails(
         POOL, "IN_PROGRESS", start_time=datetime.now(UTC) - timedelta(seconds=100)
     )
-    now, sleeps = [0.0], []
 
-    def sleep(seconds: float) -> None:
-        sleeps.append(seconds)
-        now[0] += seconds
+    @dataclass
+    class Service:
+        now: float = 0.0
+        sleeps: list[float] = field(default_factory=list)
 
-    wait_for_bulk_publish(
-        lambda: answer,
-        WaitPolicy(60, 1, 30),
-        clock=lambda: now[0],
-        sleep=sleep,
-        random=lambda: 0.0,
-        start=inline,
-    )
-    assert sleeps[0] == pytest.approx(5.0, abs=0.1)  # 5 % of ~100 s at the jitter's bottom
+        def read(self) -> BulkPublishDetails:
+            return answer
+
+        def sleep(self, seconds: float) -> None:
+            self.sleeps.append(seconds)
+            self.now += seconds
+
+    service = Service()
+    wait(service, Plan(60, 1, 30), random=0.0)  # the wall clock is not given
+    assert service.sleeps[0] == pytest.approx(5.0, abs=0.1)  # 5 % of ~100 s, jitter's bottom
 
 
 @pytest.mark.parametrize("random", JITTERS)
@@ -219,7 +204,7 @@ def test_a_skewed_wall_clock_keeps_the_bounds(skew):
 
 
 @pytest.mark.parametrize("random", JITTERS)
-@pytest.mark.parametrize("doubling", [WaitPolicy(7200, 1, 30), WaitPolicy(7200, 5, 30)])
+@pytest.mark.parametrize("doubling", [Plan(7200, 1, 30), Plan(7200, 5, 30)])
 def test_a_job_met_late_is_read_less_than_by_doubling(doubling, random):
     # The issue's case: a job that started an hour ago, with 600 s to go.
     _, followed = latency(Job(3600.0, 600.0), FOLLOW, random)
@@ -234,5 +219,5 @@ def test_reads_of_a_fresh_600_s_job_stay_within_the_growth_bound(poll, cap, rand
     # 10 % of the elapsed time), but no more than: the floor's reads up to 20 floors in, a
     # growth of at least 5 % a read up to the cap, then one read a cap.
     floor = min(cap, max(poll, FOLLOW_FLOOR_SECONDS))
-    _, reads = latency(Job(0.0, 600.0), WaitPolicy(7200, poll, cap), random)
+    _, reads = latency(Job(0.0, 600.0), Plan(7200, poll, cap), random)
     assert reads <= 22 + math.log(cap / floor) / math.log(1.05) + 600 / cap + 1

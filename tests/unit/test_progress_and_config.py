@@ -9,17 +9,14 @@ import pulumi
 import pytest
 import yaml
 
-from components.cognito_sync import BulkPublishDetails
-from components.config import (
-    CONFIG_KEYS,
-    default_parameter_name,
-    parameter_name_problem,
-    read_stack_config,
-)
+from components.config import default_parameter_name, read_stack_config
+from components.contract import BulkPublishDetails
 from components.errors import TransientError
-from components.inputs import GateInputs
-from components.progress import ProgressReporter, format_duration, iso_utc
-from components.waiting import Progress
+from components.inputs import SPECS, GateInputs
+from components.names import parameter_name_problem
+from components.progress import ProgressReporter
+from components.text import format_duration, iso_utc
+from components.watch import Progress
 
 POOL = "us-east-1:0f5b6a1e"
 STARTED = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
@@ -27,7 +24,7 @@ STARTED = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 
 def step(elapsed: float, status: str | None = "IN_PROGRESS", error=None) -> Progress:
     details = BulkPublishDetails(POOL, status, start_time=STARTED) if status else None
-    return Progress(elapsed, 1, details, error, next_delay=5)
+    return Progress(POOL, elapsed, 1, details, error, next_delay=5)
 
 
 def test_lines_on_status_change_and_every_30_seconds_while_unchanged():
@@ -62,8 +59,21 @@ def test_iso_utc_is_second_precision_with_z():
     assert iso_utc(None) is None
 
 
+@pytest.mark.parametrize(
+    ("moment", "text"),
+    [
+        (datetime(1, 1, 1, tzinfo=UTC), "0001-01-01T00:00:00Z"),  # a common "no bound" value
+        (datetime(999, 12, 31, 23, 59, 59, tzinfo=UTC), "0999-12-31T23:59:59Z"),
+        (datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=UTC), "2026-01-02T03:04:05.000678Z"),
+    ],
+)
+def test_instants_keep_four_digit_years_and_read_back_as_themselves(moment, text):
+    assert iso_utc(moment, fraction=True) == text
+    assert datetime.fromisoformat(text) == moment
+
+
 def test_default_parameter_name_drops_the_colon_and_is_valid():
-    name = default_parameter_name("us-east-1:0f5b6a1e-8a7b", "us-east-1")
+    name = default_parameter_name(("us-east-1:0f5b6a1e-8a7b",), "us-east-1")
     assert name == "/bulk-publish-gate/us-east-1/0f5b6a1e-8a7b/completed-at"
     assert parameter_name_problem(name) is None
 
@@ -88,7 +98,14 @@ def test_pulumi_yaml_declares_every_key_with_the_code_defaults():
     project = yaml.safe_load((Path(__file__).parents[2] / "Pulumi.yaml").read_text())
     declared = project["config"]
     defaults = GateInputs(identity_pool_id="").as_props()
-    for prop, (key, _kind) in CONFIG_KEYS.items():
+    types = {"text": "string", "instant": "string", "decimal": "string", "list": "array",
+             "int": "integer", "bool": "boolean"}  # fmt: skip
+    assert set(declared) == {spec.config for spec in SPECS.values()} | {
+        "completionParameterName", "publishCompletionParameter"
+    }  # fmt: skip
+    for prop, spec in SPECS.items():
+        key = spec.config
+        assert declared[key]["type"] == types[spec.kind], key
         assert key in declared, key
         if declared[key].get("default") in ("", []):
             assert defaults[prop] in (None, "", [], ()), key  # optional: the CLI needs a default
@@ -201,9 +218,14 @@ def test_good_config_values_are_typed(key, raw, prop, expected):
 @pytest.mark.parametrize(
     ("values", "aws_region", "fragment"),
     [
-        ({"identityPoolId": "a_b:0"}, None, "bulk-publish-gate:identityPoolId: 'a_b', the region"),
-        ({}, "US-EAST-1", "aws:region: 'US-EAST-1' is not an AWS region name"),
-        ({}, "us-east-1\n", "aws:region: 'us-east-1\\n' is not an AWS region name"),
+        (
+            {"identityPoolId": "a_b:0"},
+            None,
+            "bulk-publish-gate:identityPoolId names the region 'a_b', which is not an AWS region",
+        ),
+        ({}, "US-EAST-1", "aws:region is 'US-EAST-1', which is not an AWS region name"),
+        ({}, "us-east-1\n", "aws:region is 'us-east-1\\n', which is not an AWS region name"),
+        ({}, "eu-west-1", "aws:region is 'eu-west-1': the pool lives in us-east-1 (its id start"),
     ],
 )
 def test_the_region_the_gate_would_call_must_be_a_region_name(values, aws_region, fragment):

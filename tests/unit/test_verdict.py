@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from components.contract import STATUSES, Reason, conform
 from components.errors import ReadTimedOutError, TransientError, UnexpectedAnswerError
 from components.text import (
     ERROR_WIRE_LIMIT,
@@ -16,15 +17,7 @@ from components.text import (
     clean_text,
     wire_size,
 )
-from components.verdict import (
-    STATUSES,
-    Action,
-    Reason,
-    Seen,
-    action,
-    conform,
-    judge,
-)
+from components.verdict import Action, Seen, action, judge
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
 WHERE = f"identity pool {POOL} in us-east-1"
@@ -193,12 +186,19 @@ VERDICTS = [
         True,
         ["still IN_PROGRESS after 1m15s", "timeoutSeconds=60", "Run `pulumi up` again"],
     ),
-    (
-        seen("NOT_STARTED", timed_out=True),
+    (  # waitForStart waited for a start that did not come: nothing runs, so not_started
+        seen("NOT_STARTED", start_time=None, timed_out=True),
+        False,
+        Reason.NOT_STARTED,
+        True,
+        ["no bulk publish was started", "within 1m15s", "waitForStart", "bulk-publish --identity"],
+    ),
+    (  # the deadline came before the publish this run started showed in a read
+        seen("FAILED", timed_out=True, started=True, awaiting_publish=True),
         False,
         Reason.IN_PROGRESS,
         True,
-        ["still NOT_STARTED after"],
+        ["the bulk publish this run started", "still said FAILED, about the one before"],
     ),
     (
         seen("IN_PROGRESS", timed_out=True, **FAILURES),

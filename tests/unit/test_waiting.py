@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from components.cognito_sync import BulkPublishDetails
+from components.contract import BulkPublishDetails
 from components.errors import (
     AccessDeniedError,
     PoolNotFoundError,
@@ -16,17 +16,12 @@ from components.errors import (
     TransientError,
     UnexpectedAnswerError,
 )
-from components.waiting import (
-    MAX_GROWTH_STEPS,
-    READ_MARGIN_SECONDS,
-    Backoff,
-    WaitPolicy,
-    in_thread,
-    inline,
-)
-from tests.unit.fakes import POOL, Heartbeats, Script, Slow, run
+from components.policy import MAX_GROWTH_STEPS, Backoff, WaitPolicy
+from components.scheduler import READ_MARGIN_SECONDS
+from components.threads import Threads, stranded
+from tests.unit.fakes import POOL, Heartbeats, Plan, Script, Slow, run
 
-POLICY = WaitPolicy(timeout_seconds=100, poll_interval_seconds=2, max_poll_interval_seconds=10)
+POLICY = Plan(timeout_seconds=100, poll_interval_seconds=2, max_poll_interval_seconds=10)
 THROTTLED = TransientError("throttled")
 
 # steps -> (status, timed_out, reads made, failed reads, failed reads at the end); None: all
@@ -84,7 +79,7 @@ def test_only_transient_errors_until_the_deadline_raise_how_many_and_the_last():
     assert f"{script.reads} read(s) failed; the last: TransientError: throttled" in str(
         failure.value
     )
-    assert isinstance(failure.value, TransientError)
+    assert not isinstance(failure.value, TransientError)  # terminal: it already retried
     assert script.now - 1000.0 <= 100 + 1
 
 
@@ -94,7 +89,7 @@ def test_deadline_is_overrun_by_at_most_one_read_and_never_more_than_the_margin(
     read_seconds, timeout
 ):
     script = Script(["IN_PROGRESS"], read_seconds=read_seconds)
-    policy = WaitPolicy(timeout, poll_interval_seconds=2, max_poll_interval_seconds=10)
+    policy = Plan(timeout, poll_interval_seconds=2, max_poll_interval_seconds=10)
     try:
         result = run(script, policy, random=0.99)
     except ReadsFailedError:
@@ -110,36 +105,38 @@ def test_deadline_is_overrun_by_at_most_one_read_and_never_more_than_the_margin(
 def test_a_trickling_read_is_abandoned_at_deadline_plus_margin():
     # The case: a peer that trickles a valid answer for 68 s held a 1 s gate for 68 s.
     script = Script(["IN_PROGRESS", Slow(68, "SUCCEEDED")])
-    policy = WaitPolicy(1, poll_interval_seconds=0.5, max_poll_interval_seconds=0.5)
+    policy = Plan(1, poll_interval_seconds=0.5, max_poll_interval_seconds=0.5)
     result = run(script, policy, random=1.0)
     assert script.now - 1000.0 == 1 + READ_MARGIN_SECONDS
     assert (result.details.status, result.reads, result.trailing_failures) == ("IN_PROGRESS", 1, 1)
     assert isinstance(result.last_error, ReadTimedOutError)
-    assert "timeoutSeconds=1, plus its 5s margin); the read was abandoned" in str(result.last_error)
+    assert "timeoutSeconds=1, plus its 1.5s margin); the call was abandoned" in str(
+        result.last_error
+    )
 
 
 def test_a_slow_read_with_no_answer_before_it_raises_naming_the_timed_out_read():
     script = Script([Slow(600, "SUCCEEDED")])
     with pytest.raises(ReadsFailedError, match=r"ReadTimedOutError: .* did not answer within"):
-        run(script, WaitPolicy(0, 1, 1), label="GetBulkPublishDetails for identity pool p")
+        run(script, Plan(0, 1, 1), label="GetBulkPublishDetails for identity pool p")
     assert script.now - 1000.0 == READ_MARGIN_SECONDS
 
 
 def test_heartbeats_keep_coming_while_a_read_is_in_flight():
     heartbeats = Heartbeats(every=30)
     script = Script(["IN_PROGRESS", Slow(100, "SUCCEEDED")])
-    run(script, WaitPolicy(1800, 5, 30), random=1.0, on_progress=heartbeats)
-    in_flight = [(s.elapsed, s.in_flight) for s in heartbeats.steps if s.in_flight is not None]
+    run(script, Plan(1800, 5, 30), random=1.0, on_progress=heartbeats)
+    in_flight = [(s.elapsed, s.in_flight) for s in heartbeats.waiting if s.in_flight is not None]
     # the second read starts at 5 s; heartbeats come 30 s after the last progress call
     assert in_flight == [(0, 0), (30, 25), (60, 55), (90, 85)]
-    assert all(s.details.status == "IN_PROGRESS" for s in heartbeats.steps[1:])
+    assert all(s.details.status == "IN_PROGRESS" for s in heartbeats.waiting[1:])
 
 
 def test_heartbeats_keep_coming_while_the_first_read_is_in_flight():
     heartbeats = Heartbeats(every=30)
     script = Script([Slow(70, "SUCCEEDED")])
-    run(script, WaitPolicy(1800, 5, 30), on_progress=heartbeats)
-    assert [(s.elapsed, s.in_flight, s.details) for s in heartbeats.steps] == [
+    run(script, Plan(1800, 5, 30), on_progress=heartbeats)
+    assert [(s.elapsed, s.in_flight, s.details) for s in heartbeats.waiting] == [
         (0, 0, None),
         (30, 30, None),
         (60, 60, None),
@@ -149,22 +146,22 @@ def test_heartbeats_keep_coming_while_the_first_read_is_in_flight():
 def test_heartbeats_keep_coming_through_long_sleeps_and_the_sleeps_add_up():
     heartbeats = Heartbeats(every=30)
     script = Script(["IN_PROGRESS", "IN_PROGRESS", "SUCCEEDED"])
-    run(script, WaitPolicy(1800, 100, 100), random=1.0, on_progress=heartbeats)
-    times = [s.elapsed for s in heartbeats.steps]
+    run(script, Plan(1800, 100, 100), random=1.0, on_progress=heartbeats)
+    times = [s.elapsed for s in heartbeats.waiting]
     assert times == [0, 0, 30, 60, 90, 100, 130, 160, 190]
     assert max(script.sleeps) == 30
     assert sum(script.sleeps) == 200
-    assert [s.next_delay for s in heartbeats.steps][1:5] == [100, 70, 40, 10]
+    assert [s.next_delay for s in heartbeats.waiting][1:5] == [100, 70, 40, 10]
 
 
 def test_timeout_zero_reads_once_and_never_sleeps():
     script = Script(["IN_PROGRESS"])
-    result = run(script, WaitPolicy(0, 1, 1))
+    result = run(script, Plan(0, 1, 1))
     assert (script.reads, script.sleeps, result.timed_out) == (1, [], True)
 
 
 def test_wait_for_start_treats_not_started_as_in_progress():
-    policy = WaitPolicy(100, 2, 10, wait_for_start=True)
+    policy = Plan(100, 2, 10, wait_for_start=True)
     script = Script(["NOT_STARTED", "NOT_STARTED", "IN_PROGRESS", "SUCCEEDED"])
     assert run(script, policy).details.status == "SUCCEEDED"
     assert script.reads == 4
@@ -172,7 +169,7 @@ def test_wait_for_start_treats_not_started_as_in_progress():
 
 def test_read_at_is_when_the_shown_answer_arrived():
     script = Script(["IN_PROGRESS", "IN_PROGRESS", THROTTLED], read_seconds=1)
-    result = run(script, WaitPolicy(20, 2, 2), random=1.0)
+    result = run(script, Plan(20, 2, 2), random=1.0)
     assert result.read_at == 1 + 2 + 1  # the second read's answer; later reads failed
     assert result.elapsed > result.read_at
 
@@ -205,10 +202,10 @@ def test_backoff_always_reaches_its_cap_within_the_growth_steps(initial, cap):
 def test_a_tiny_poll_interval_backs_off_so_reads_stay_few():
     # The case: pollIntervalSeconds=1e-12 never backed off (65 calls in 3 s).
     script = Script(["IN_PROGRESS"], read_seconds=0.001)
-    run(script, WaitPolicy(3, 1e-12, 30), random=0.0)
+    run(script, Plan(3, 1e-12, 30), random=0.0)
     assert script.reads <= MAX_GROWTH_STEPS + 2
     long = Script(["IN_PROGRESS"], read_seconds=0.001)
-    run(long, WaitPolicy(600, 1e-12, 30), random=0.0)
+    run(long, Plan(600, 1e-12, 30), random=0.0)
     assert long.reads <= MAX_GROWTH_STEPS + 600 / 15 + 2  # then at least cap/2 apart
 
 
@@ -225,7 +222,8 @@ def test_progress_reports_each_pause_with_elapsed_and_next_delay():
     seen = []
     script = Script(["IN_PROGRESS", THROTTLED, "SUCCEEDED"], read_seconds=1)
     run(script, POLICY, on_progress=seen.append)
-    first, *seen = seen
+    first, *seen, last = seen
+    assert (last.settled, last.details.status) == (True, "SUCCEEDED")
     assert (first.elapsed, first.reads, first.details, first.in_flight) == (0, 0, None, 0)
     assert [(p.reads, p.details.status, type(p.error), p.failed_reads) for p in seen] == [
         (1, "IN_PROGRESS", type(None), 0),
@@ -238,10 +236,8 @@ def test_progress_reports_each_pause_with_elapsed_and_next_delay():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"timeout_seconds": -1}, "timeout_seconds"),
-        ({"timeout_seconds": 1, "poll_interval_seconds": 0}, "poll_interval_seconds"),
-        ({"timeout_seconds": 1, "poll_interval_seconds": 5, "max_poll_interval_seconds": 1}, "max"),
-        ({"timeout_seconds": 1, "read_margin_seconds": -1}, "read_margin_seconds"),
+        ({"poll_interval_seconds": 0}, "poll_interval_seconds"),
+        ({"poll_interval_seconds": 5, "max_poll_interval_seconds": 1}, "max"),
     ],
 )
 def test_inconsistent_policies_are_rejected(kwargs, message):
@@ -249,30 +245,56 @@ def test_inconsistent_policies_are_rejected(kwargs, message):
         WaitPolicy(**kwargs)
 
 
-def test_in_thread_gives_the_answer_or_the_error_and_can_be_left_behind():
+@pytest.mark.parametrize("plan", [Plan(-1), Plan(1, read_margin_seconds=-1)])
+def test_a_negative_deadline_or_margin_is_rejected(plan):
+    with pytest.raises(ValueError, match="timeout and margin"):
+        run(Script(["SUCCEEDED"]), plan)
+
+
+def test_threads_give_the_answer_or_the_error():
     answer = BulkPublishDetails(POOL, "SUCCEEDED")
-    done = in_thread(lambda: answer)
-    assert done.wait(10) and done.result() is answer
+    threads = Threads(2)
 
     def fail() -> BulkPublishDetails:
         raise THROTTLED
 
-    failed = in_thread(fail)
-    assert failed.wait(10)
-    with pytest.raises(TransientError):
-        failed.result()
+    threads.start(1, lambda: answer)
+    threads.start(2, fail)
+    got: dict[int, tuple] = {}
+    while len(got) < 2:
+        got.update((token, (value, error)) for token, value, error in threads.wait(10))
+    assert got[1] == (answer, None)
+    assert got[2] == (None, THROTTLED)
+    threads.close()
 
-    release = threading.Event()
-    stuck = in_thread(lambda: release.wait(60) and answer)
-    assert stuck.wait(0.01) is False  # the wait can stop waiting; the thread is a daemon
+
+def test_threads_never_exceed_their_size_and_a_call_left_behind_is_counted_until_it_ends():
+    release, entered = threading.Event(), threading.Semaphore(0)
+    threads = Threads(2)
+    before = threading.active_count()
+
+    def stuck() -> str:
+        entered.release()
+        release.wait(60)
+        return "late"
+
+    for token in range(1, 4):
+        threads.start(token, stuck)
+    assert entered.acquire(timeout=10) and entered.acquire(timeout=10)
+    assert threading.active_count() - before == 2  # the third call waits for a thread
+    assert threads.wait(0.01) == []  # the loop can stop waiting for them
+    threads.close(abandoned=(1, 2, 3))
+    assert stranded() >= 2
     release.set()
-    assert stuck.wait(10) and stuck.result() is answer
+    for _ in range(200):
+        if stranded() == 0:
+            break
+        threading.Event().wait(0.01)
+    assert stranded() == 0
 
 
-def test_inline_runs_the_read_at_once_on_the_calling_thread():
-    answer = BulkPublishDetails(POOL, "SUCCEEDED")
-    done = inline(lambda: answer)
-    assert done.wait(0) and done.result() is answer
-    failed = inline(lambda: (_ for _ in ()).throw(THROTTLED))
-    with pytest.raises(TransientError):
-        failed.result()
+def test_wake_ends_a_wait_at_once():
+    threads = Threads(1)
+    threads.wake()
+    assert threads.wait(60) == []
+    threads.close()
