@@ -51,6 +51,16 @@ class Events(list):
                 order.append(("done", event.res_outputs_event.metadata.type))
         return order
 
+    def ops(self) -> dict[str, list[str]]:
+        """Each resource's URN -> the operations (`same`, `update`, `replace`, ...) the engine
+        started on it, in order."""
+        started: dict[str, list[str]] = {}
+        for event in self:
+            if event.resource_pre_event:
+                step = event.resource_pre_event.metadata
+                started.setdefault(step.urn, []).append(str(getattr(step.op, "value", step.op)))
+        return started
+
     def messages(self) -> list[tuple[int, str]]:
         """(position in the stream, text) of every non-debug diagnostic."""
         return [
