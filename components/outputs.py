@@ -8,6 +8,7 @@ from typing import Any
 
 from .contract import POOL_OUTPUTS, STACK_OUTPUTS
 from .gate import PoolRun, Run
+from .inputs import GateInputs
 from .text import iso_utc
 from .verdict import aggregate_status
 
@@ -36,11 +37,12 @@ def pool_properties(each: PoolRun) -> dict[str, Any]:
     return props
 
 
-def properties(observed: Run) -> dict[str, Any]:
-    """All properties of the resource, its inputs included."""
+def properties(observed: Run, inputs: GateInputs | None = None) -> dict[str, Any]:
+    """All properties of the resource: its inputs (the run's, unless given: refresh runs with
+    other settings than the resource's), then the outputs."""
     each = {pool: pool_properties(run) for pool, run in observed.pools.items()}
     computed = next(iter(each.values())) if len(each) == 1 else _aggregate(each, observed)
-    return {**observed.inputs.as_props(), **computed}
+    return {**(inputs or observed.inputs).as_props(), **computed}
 
 
 def _aggregate(each: dict[str, dict[str, Any]], observed: Run) -> dict[str, Any]:

@@ -90,7 +90,7 @@ class BulkPublishGateProvider(ResourceProvider):
             observed = gate.observe(once, self._aws())
             gate.enforce(observed, gate=False)
         # The outputs of the one-shot read, with the resource's own inputs (not `once`'s) kept.
-        return ReadResult(id_, {**properties(observed), **inputs.as_props()})
+        return ReadResult(id_, properties(observed, inputs))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Nothing to tear down: a gate owns no cloud resource, so no API call."""
