@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= venv
 PY := $(VENV)/bin/python
 
-.PHONY: up down demo engine test e2e lint format emulator bench lock clean
+.PHONY: up down demo engine test e2e fuzz lint format emulator bench lock clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -38,6 +38,11 @@ test: $(VENV)/.installed
 e2e: $(VENV)/.installed
 	@$(PY) -m harness.engine ensure || [ "$${CI:-}" != true ]
 	$(PY) -m pytest tests/e2e -rs
+
+## A wider, random search of the property and fault-schedule suites (the tests run fixed ones).
+fuzz: $(VENV)/.installed
+	HYPOTHESIS_PROFILE=thorough BPG_FAULT_SCHEDULES=5000 BPG_FAULT_SEED=$$RANDOM \
+		$(PY) -m pytest tests/unit/test_input_properties.py tests/unit/test_fault_schedules.py -q
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

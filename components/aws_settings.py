@@ -99,10 +99,10 @@ def region_problems(
         region, source = resolve_region(inputs, aws, pool)
         if (reason := region_problem(region, pool, overridden)) is None:
             continue
-        whose = f"pool {pool}: " if inputs.identity_pool_ids else ""
-        field = "identity_pool_ids" if whose else "identity_pool_id"
-        if source == "aws:region" or source == "region":
-            field = source
+        field = "identity_pool_ids" if inputs.identity_pool_ids else "identity_pool_id"
+        field = source if source in ("aws:region", "region") else field
+        # A pool's own id is named; one setting for every pool is said once.
+        whose = f"pool {pool}: " if field == "identity_pool_ids" else ""
         lead = "names the region" if field.startswith("identity") else "is"
         if region_name_problem(region) is not None:
             reason, fix = f"{shown(region)}, which is not an AWS region name", "the region to call"

@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from botocore.exceptions import ConnectionClosedError
 
+from components.aws_errors import translated
 from components.aws_settings import AwsDefaults, ClientSettings
 from components.cognito_sync import CognitoSync
 from components.contract import StartOutcome
-from components.errors import InvalidRequestError
+from components.errors import InvalidRequestError, TransientError
 from components.gate import Io, enforce, observe
 from components.inputs import GateInputs, validate
 from components.outputs import properties as outputs
@@ -246,3 +248,82 @@ def only(observation):
     """The one pool's wait of a run."""
     (each,) = observation.pools.values()
     return each.result
+
+
+# BulkPublish faults (the audit): no answer at all, throttling, an answer lost on the way back,
+# and a peer's publish that succeeded while ours was in flight.
+
+
+@pytest.mark.parametrize("fault", ["drop-connection", "latency"])
+def test_a_bulk_publish_with_no_answer_is_a_transient_error(emulator, fault):
+    # botocore's ConnectionClosedError and ReadTimeoutError carry no `response`.
+    emulator.backend.put_pool(pool("not-started"))
+    emulator.backend.inject_fault(fault, operation=PUBLISH, latency_seconds=3.0)
+    settings = ClientSettings("us-east-1", endpoint_url=emulator.url, read_timeout=0.5)
+    with CognitoSync(settings) as client, pytest.raises(TransientError) as failure:
+        client.bulk_publish(pool_id("not-started"))
+    assert f"BulkPublish for identity pool {pool_id('not-started')}" in str(failure.value)
+
+
+def test_a_throttled_bulk_publish_is_retried_like_a_read_and_opens(emulator, run):
+    emulator.backend.put_pool(pool("not-started", bulk_publish=SCRIPT))
+    emulator.backend.inject_fault("throttling", operation=PUBLISH, count=6)  # past botocore's 3
+    observation, lines = run("not-started")
+    assert outputs(observation)["gate_reason"] == "open"
+    assert only(observation).start_failures == 2  # each BulkPublish call: botocore's 3 attempts
+    assert emulator.backend.call_count(PUBLISH) == 7
+    assert sum(line.endswith("calling BulkPublish") for line in lines) == 3
+    assert "BulkPublish failed 2 time(s)" in observation.verdict.note
+
+
+class AnswerLost(CognitoSync):
+    """A client whose first BulkPublish starts one, but the answer is lost on the way back."""
+
+    lost = 0
+
+    def bulk_publish(self, identity_pool_id: str) -> StartOutcome:
+        outcome = super().bulk_publish(identity_pool_id)
+        if AnswerLost.lost == 0:
+            AnswerLost.lost += 1
+            with translated(PUBLISH, identity_pool_id, self.settings.region):
+                raise ConnectionClosedError(endpoint_url="http://127.0.0.1")
+        return outcome
+
+
+def test_a_bulk_publish_whose_answer_was_lost_is_read_first_and_never_started_twice(emulator, run):
+    emulator.backend.put_pool(pool("not-started", bulk_publish=SCRIPT))
+    AnswerLost.lost = 0
+    observation, _ = run("not-started", client_factory=AnswerLost)
+    assert emulator.backend.call_count(PUBLISH) == 1  # the read after it saw the new publish
+    assert outputs(observation)["gate_reason"] == "open"
+    assert only(observation).start_failures == 1
+
+
+class PeerFinishedFirst(CognitoSync):
+    """A peer's bulk publish starts and succeeds while ours is in flight: ours is refused."""
+
+    clock = None
+
+    def bulk_publish(self, identity_pool_id: str) -> StartOutcome:
+        assert super().bulk_publish(identity_pool_id) is StartOutcome.STARTED  # the peer's
+        self.clock.advance(5)  # the peer's publish SUCCEEDS
+        return super().bulk_publish(identity_pool_id)  # ours: AlreadyStreamed
+
+
+@pytest.mark.parametrize("mode", ["gate", "observe"])
+def test_after_already_streamed_the_status_is_read_again_and_judged(
+    emulator, manual_clock, run, mode
+):
+    script = {"in_progress_seconds": 2, "outcome": "SUCCEEDED"}
+    emulator.backend.put_pool(pool("failing", state="FAILED", bulk_publish=script))
+    PeerFinishedFirst.clock = manual_clock
+    observation, _ = run("failing", client_factory=PeerFinishedFirst, mode=mode)
+    assert only(observation).started is StartOutcome.ALREADY_STREAMED
+    outs = outputs(observation)
+    assert (outs["bulk_publish_status"], outs["gate_open"], outs["gate_reason"]) == (
+        "SUCCEEDED",
+        True,
+        "open",
+    )
+    if mode == "gate":
+        enforce(observation)  # open: nothing to raise, and no advice to start a publish

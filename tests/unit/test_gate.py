@@ -4,6 +4,7 @@ and what each mode does when reads failed."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from components.inputs import GateInputs
 from components.outputs import properties
 from components.progress import HEARTBEAT_SECONDS, ProgressReporter
 from components.watch import Progress
-from tests.unit.fakes import POOL, Script, Slow, fake_io
+from tests.unit.fakes import POOL, FakeClient, Script, Slow, fake_io
 
 END = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 THROTTLED = TransientError("Cognito Sync could not answer (ThrottlingException: slow down)")
@@ -119,3 +120,31 @@ def test_the_reporter_says_when_it_wants_the_next_call():
     ]
     assert reporter(Progress(POOL, 20, 0, None, None, 0.0, in_flight=20)) == 22
     assert len(lines) == 1
+
+
+def test_many_pools_share_one_client_per_region_and_every_client_is_closed():
+    regions = ["us-east-1", "eu-west-1", "ap-south-1"]
+    pools = [f"{regions[i % 3]}:0a000000-0000-4000-8000-{i:012x}" for i in range(200)]
+    script = Script(["SUCCEEDED"])
+    built: list[Counted] = []
+
+    class Counted(FakeClient):
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    def client(settings):
+        built.append(Counted(script))
+        built[-1].region = settings.region
+        return built[-1]
+
+    observed = gate.observe(
+        GateInputs(identity_pool_ids=tuple(pools), endpoint_url="http://127.0.0.1:1"),
+        AwsDefaults(),
+        write=lambda _line: None,
+        io=replace(fake_io(script, now=lambda: END), client=client),
+    )
+    assert sorted(c.region for c in built) == sorted(regions)
+    assert all(c.closed for c in built)
+    assert observed.verdict.open and script.reads == 200

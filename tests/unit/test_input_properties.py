@@ -129,6 +129,10 @@ def assert_can_work(url: str) -> None:
 @example({"poll_interval_seconds": 1e-12})
 @example({"endpoint_url": "http://[::1"})
 @example({"endpoint_url": "http://u:hunter2@h"})
+@example({"identity_pool_ids": ["0:0"]})  # several pools: identity_pool_id stays ""
+@example({"identity_pool_ids": ["0:0"], "identity_pool_id": False})
+@example({"identity_pool_ids": ["0:0"], "identity_pool_id": 0})
+@example({"completed_after": "0001-01-01T00:00:00Z"})
 def test_the_rules_accept_or_name_every_bad_field_and_never_raise(props):
     inputs, problems = validate(props)
     assert (inputs is None) == bool(problems)
@@ -154,6 +158,8 @@ def test_the_rules_accept_or_name_every_bad_field_and_never_raise(props):
     assert inputs.region is None or REGION_PATTERN.fullmatch(inputs.region)
     if inputs.endpoint_url is not None:
         assert_can_work(inputs.endpoint_url)
+    # What is accepted is saved as props and read back from state as itself.
+    assert validate(inputs.as_props()) == (inputs, [])
 
 
 @given(name=st.sampled_from(list(RULES)), value=ANYTHING)

@@ -334,3 +334,64 @@ def test_pool_in_a_region_without_the_api_is_refused_unless_overridden():
 )
 def test_endpoint_override_order(explicit, environ, expected):
     assert endpoint_override(explicit, environ) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "saved"),
+    [
+        ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"),  # a common "no bound" value
+        ("0999-12-31T23:59:59+00:00", "0999-12-31T23:59:59Z"),
+        ("2026-11-23T12:00:00.250000Z", "2026-11-23T12:00:00.250000Z"),
+    ],
+)
+def test_completed_after_is_saved_as_an_instant_the_rules_accept_again(given, saved):
+    inputs, problems = validate({"identity_pool_id": POOL, "completed_after": given})
+    assert problems == []
+    props = inputs.as_props()
+    assert props["completed_after"] == saved
+    assert validate(props) == (inputs, [])  # Create reads back what Check saved
+
+
+@pytest.mark.parametrize("falsy", [False, 0, 0.0, [], {}])
+def test_a_falsy_non_string_pool_id_beside_several_pools_is_named_not_a_crash(falsy):
+    several = ["us-east-1:0a", "eu-west-1:0b"]
+    inputs, problems = validate({"identity_pool_id": falsy, "identity_pool_ids": several})
+    assert inputs is None
+    assert [p.field for p in problems] == ["identity_pool_id"]
+    assert "must be a string" in problems[0].said()
+
+
+def test_one_pool_or_several_never_both():
+    several = ["us-east-1:0a", "eu-west-1:0b"]
+    _, problems = validate({"identity_pool_id": POOL, "identity_pool_ids": several})
+    assert [p.line(config_name) for p in problems] == [
+        "bulk-publish-gate:identityPoolId and bulk-publish-gate:identityPoolIds are both set: "
+        "give one pool, or several"
+    ]
+
+
+EAST, EAST_2 = "us-east-1:0a000000-0000-4000-8000-000000000001", "us-east-1:0a000000-0000-4000-8000-2"
+SEVERAL_REGIONS = [
+    # (pools, gate region, aws:region, problem fragment or None): each pool checked as one is,
+    # in the region it is called in (its own, unless `region` is set), with or without aws:region
+    ([EAST, "eu-west-1:0b"], None, None, None),
+    ([EAST, "eu-west-1:0b"], None, "ap-south-1", None),  # aws:region is not used for several
+    ([EAST, "xx:0b"], None, None, "pool xx:0b: names the region 'xx', which is not an AWS region"),
+    ([EAST, "US-EAST-1:0b"], None, None, "names the region 'US-EAST-1', which is not"),
+    ([EAST, "me-south-1:0b"], None, "us-east-1", "no endpoint in 'me-south-1'"),
+    ([EAST, EAST_2], "eu-west-1", None, "the pool lives in us-east-1 (its id starts with it)"),
+]
+
+
+@pytest.mark.parametrize(("pools", "region", "aws_region", "fragment"), SEVERAL_REGIONS)
+def test_several_pools_each_have_their_region_checked(pools, region, aws_region, fragment):
+    inputs, problems = validate({"identity_pool_ids": pools, "region": region})
+    assert problems == []
+    problems = settings_problems(inputs, AwsDefaults(region=aws_region), environ={})
+    if fragment is None:
+        assert problems == []
+        return
+    assert len(problems) == 1
+    assert fragment in problems[0].line(config_name)
+    expected = "region" if region else "identity_pool_ids"
+    assert problems[0].field == expected
