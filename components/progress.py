@@ -4,6 +4,7 @@ thread, and return the seconds until they want a heartbeat."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -24,8 +25,10 @@ _STARTED = {
 
 
 def write_stderr(line: str) -> None:
-    """The provider has no engine connection: the CLI shows a dynamic provider's stderr live."""
-    print(line, file=sys.stderr, flush=True)
+    """The provider has no engine connection: the CLI shows a dynamic provider's stderr live.
+    A pipe to an engine that is gone must not end the wait (the lifeline ends the process)."""
+    with contextlib.suppress(OSError, ValueError):  # BrokenPipeError; a closed stream
+        print(line, file=sys.stderr, flush=True)
 
 
 def start_line(step: Progress) -> str | None:

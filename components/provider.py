@@ -8,7 +8,6 @@ builds its boto3 clients per run. Stacks deployed since the first release hold
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -27,11 +26,12 @@ from pulumi.dynamic import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
-from . import gate
+from . import gate, lifeline
 from .aws_settings import AwsDefaults, settings_problems
 from .errors import BulkPublishGateError, ConfigurationError
 from .inputs import GateInputs, config_name, validate
 from .outputs import properties
+from .progress import write_stderr
 from .text import bounded_message
 
 
@@ -41,11 +41,14 @@ class BulkPublishGateProvider(ResourceProvider):
     serialize_as_secret_always = False
 
     def configure(self, req: ConfigureRequest) -> None:
-        """Keep aws:region and aws:profile; credentials come from the standard chain only."""
+        """Keep aws:region and aws:profile (credentials come from the standard chain only), and
+        in the engine's provider process, watch the engine: this process ends with it."""
         self.aws = AwsDefaults(
             region=req.config.get("aws:region") or None,
             profile=req.config.get("aws:profile") or None,
         )
+        if lifeline.in_dynamic_provider():
+            lifeline.watch_engine()
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate every input before any API call; failures name the field and the rule."""
@@ -87,7 +90,7 @@ class BulkPublishGateProvider(ResourceProvider):
         with _reported():
             inputs = _inputs(props)
             once = replace(inputs, timeout_seconds=0, wait_for_start=False)
-            observed = gate.observe(once, self._aws())
+            observed = gate.observe(once, self._aws(), stop=lifeline.STOP)
             gate.enforce(observed, gate=False)
         # The outputs of the one-shot read, with the resource's own inputs (not `once`'s) kept.
         return ReadResult(id_, properties(observed, inputs))
@@ -98,7 +101,7 @@ class BulkPublishGateProvider(ResourceProvider):
     def _run(self, props: dict[str, Any]) -> dict[str, Any]:
         with _reported():
             inputs = _inputs(props)
-            observed = gate.observe(inputs, self._aws(), allow_start=True)
+            observed = gate.observe(inputs, self._aws(), allow_start=True, stop=lifeline.STOP)
             gate.enforce(observed, gate=inputs.mode == "gate")
             return properties(observed)
 
@@ -155,5 +158,5 @@ def _reported() -> Iterator[None]:
     except BulkPublishGateError as error:
         message = bounded_message(str(error))
         error.args = (message,)
-        print(f"bulk-publish-gate: error: {message}", file=sys.stderr, flush=True)
+        write_stderr(f"bulk-publish-gate: error: {message}")
         raise error.with_traceback(None) from None

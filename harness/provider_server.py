@@ -61,10 +61,14 @@ class ProviderServer:
         env: Mapping[str, str] | None = None,
         project: str = "bulk-publish-gate",
         on_stderr: Callable[[str], None] | None = None,
+        engine: str = "127.0.0.1:0",
     ) -> None:
+        """`engine`: the engine address the server gets as its argument (port 0: none; a
+        provider process watches a real one and ends when it stops answering)."""
         # As the engine would start it, with none of the caller's AWS or Pulumi variables.
         self.env = {**clean_environ(os.environ), **(env or {}), "PULUMI_PROJECT": project}
         self.on_stderr = on_stderr
+        self.engine = engine
         self.stderr_lines: list[str] = []
         self._process: subprocess.Popen | None = None
         self._pump: threading.Thread | None = None
@@ -81,8 +85,8 @@ class ProviderServer:
 
     def start(self, ready_timeout: float = 60.0) -> ProviderServer:
         """Start the server and connect once it printed its port (its first stdout line)."""
-        self._process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:0"],
+        self._process = subprocess.Popen(  # noqa: S603 - our interpreter, the SDK's server
+            [sys.executable, "-u", "-m", "pulumi.dynamic", self.engine],
             cwd=PROJECT_DIR,
             env=self.env,
             stdout=subprocess.PIPE,
@@ -100,6 +104,11 @@ class ProviderServer:
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         grpc.channel_ready_future(self._channel).result(timeout=timeout)
         self.stub = provider_pb2_grpc.ResourceProviderStub(self._channel)
+
+    @property
+    def process(self) -> subprocess.Popen | None:
+        """The server's process, when this object started it."""
+        return self._process
 
     def stop(self) -> None:
         if self._channel is not None:

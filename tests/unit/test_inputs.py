@@ -370,7 +370,10 @@ def test_one_pool_or_several_never_both():
     ]
 
 
-EAST, EAST_2 = "us-east-1:0a000000-0000-4000-8000-000000000001", "us-east-1:0a000000-0000-4000-8000-2"
+EAST, EAST_2 = (
+    "us-east-1:0a000000-0000-4000-8000-000000000001",
+    "us-east-1:0a000000-0000-4000-8000-2",
+)
 SEVERAL_REGIONS = [
     # (pools, gate region, aws:region, problem fragment or None): each pool checked as one is,
     # in the region it is called in (its own, unless `region` is set), with or without aws:region
