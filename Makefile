@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= venv
 PY := $(VENV)/bin/python
 
-.PHONY: up down demo engine test e2e fuzz lint format emulator bench lock clean
+.PHONY: up down engine test e2e fuzz lint format emulator bench lock clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -19,10 +19,6 @@ up: $(VENV)/.installed
 ## Destroy the local stacks and stop the emulator and moto.
 down:
 	@if [ -x $(PY) ]; then $(PY) -m harness.local down; fi
-
-## The scenario without the Pulumi CLI: program under mocks + real provider server + emulator.
-demo: $(VENV)/.installed
-	$(PY) -m harness.demo
 
 ## Build the pinned Pulumi engine (CLI + dynamic-provider shim) into .tools/bin; no-op when current.
 engine: $(VENV)/.installed

@@ -5,7 +5,7 @@ here), start the Cognito Sync emulator (and moto, where the pulumi-aws plugin is
 free ports, `pulumi up` the producer (the gate waits, then opens), print its outputs, then
 `pulumi up` the consumer stack that reads them. Without the pulumi-aws plugin both stacks run
 status-only, without their SSM parameters. With no engine and no Go: one line on how to install
-one, then the offline demo. down: destroy both stacks and stop the servers.
+one, and exit 1. down: destroy both stacks and stop the servers.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from pathlib import Path
 
 import yaml
 
-from . import demo
 from .engine import (
     Cli,
     EngineEnvironment,
@@ -46,7 +45,7 @@ PASSPHRASE = "bulk-publish-gate-local-demo"  # noqa: S105
 INSTALL_HINT = (
     "no Pulumi engine here: no `pulumi` on PATH and no Go to build the project's pinned one "
     "(install Go 1.26+ and run `make engine`, or install the CLI: "
-    "https://www.pulumi.com/docs/install/); running the offline demo instead."
+    "https://www.pulumi.com/docs/install/)"
 )
 STATUS_ONLY = {
     PROJECT_DIR: "bulk-publish-gate:publishCompletionParameter",
@@ -88,7 +87,7 @@ def up() -> int:
     cli = find_engine()
     if cli is None:
         print(INSTALL_HINT, flush=True)
-        return demo.main()
+        return 1
     down(destroy=False)
     plugin = aws_plugin_dir()
     say(f"engine: pulumi {cli.version()} ({'on PATH' if cli.origin == 'PATH' else cli.path})")

@@ -3,7 +3,10 @@ provider server over gRPC (Check, then Create) the way the engine would send the
 
 Like the engine, each run gets a fresh provider process and a fresh program process (the SDK
 keeps process-wide state that one run must not leak into the next). It is not the Pulumi
-engine: no state, no diff against a previous run, no preview.
+engine: no state, no diff against a previous run, no preview. It stays for one job the engine
+tests cannot do here: the project's own program WITH its SSM parameter (pulumi-aws resources
+are mocked; the pulumi-aws plugin cannot be built on this machine), the fastest honest check
+that the parameter exists only behind an open gate (tests/engine/test_program.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness import demo
+from harness.program import run_program
+from harness.scenarios import fast_config, pool, provider_env
 
 HOST_SETTINGS = {
     "AWS_SESSION_TOKEN": "host-session-token-must-not-leak",
@@ -22,8 +23,9 @@ def host_environment(monkeypatch):
         monkeypatch.setenv(name, value)
 
 
-def test_the_offline_demo_passes_no_caller_credential_to_the_provider(host_environment, capsys):
-    assert demo.main() == 0
-    out = capsys.readouterr().out
-    assert "Wrong session token" not in out
-    assert "SUCCEEDED" in out
+def test_the_provider_server_gets_no_caller_credential(host_environment, emulator):
+    emulator.backend.put_pool(pool("succeeded"))
+    run = run_program(fast_config("succeeded"), env=provider_env(emulator.url))
+    assert run.error is None, run.error
+    assert run.outputs["bulkPublishStatus"] == "SUCCEEDED"
+    assert not any("Wrong session token" in line for line in run.stderr)

@@ -1,21 +1,18 @@
 """`make up` without any engine: no `pulumi` on PATH, no project build and no Go. It says how
-to get one in one line, then runs the offline demo. (tests/e2e/test_local_up.py runs `make up`
-and `make down` through the real engine.)"""
+to get one in one line and fails. (tests/e2e/test_local_up.py runs `make up` and `make down`
+through the real engine.)"""
 
 from __future__ import annotations
 
-from harness import demo, local
+from harness import local
 from harness.engine import clean_environ, emulator_aws
 
 
-def test_without_an_engine_up_says_how_to_get_one_then_runs_the_offline_demo(
-    monkeypatch, capsys, tmp_path
-):
+def test_without_an_engine_up_says_how_to_get_one_and_fails(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # no pulumi, no go
     monkeypatch.setattr(local, "built_cli", lambda: None)
     monkeypatch.setattr(local, "RUN_DIR", tmp_path / "run")
-    monkeypatch.setattr(demo, "main", lambda: 7)
-    assert local.up() == 7
+    assert local.up() == 1
     out = capsys.readouterr().out.splitlines()
     assert out == [local.INSTALL_HINT]
     assert "make engine" in out[0]
