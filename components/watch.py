@@ -2,16 +2,14 @@
 each answer or failure; the scheduler makes the calls (as tenacity's `iter()` returns actions
 and its driver acts, or as botocore's retry policy decides and its caller sleeps).
 
-    DECIDE --answer--> (should start?) --yes--> START --outcome--> AFTER --new answer--> WATCH
-       |                      no                   \\--AlreadyStreamed: read again------> WATCH
-       +------------------------------------------------------------------------------> WATCH
-    WATCH --settled answer, or the deadline, or an error that is not retryable--> DONE
+    DECIDE --answer: start?--> START --outcome--> AFTER --answer about ours--> WATCH
+    DECIDE --no start-------------------------------------------------------> WATCH
+    WATCH --settled answer, the deadline, an error not retried--> DONE
 
-DECIDE exists only with startBulkPublish (create and update): the first answer decides. A
-BulkPublish that fails is retried like a read, but only after reading again: if the call that
-lost its answer did start a publish, the new answer shows it and nothing starts twice. In AFTER,
-answers still about the publish before ours are waited on (judged by the service's own start
-times, never this machine's clock).
+DECIDE is there only with startBulkPublish (create and update). AlreadyStreamed reads again
+(WATCH). A failed BulkPublish is retried after reading again: if the lost answer started one,
+the read shows it and nothing starts twice. AFTER waits on answers about the publish before
+ours, by the service's own start times.
 """
 
 from __future__ import annotations

@@ -1,0 +1,113 @@
+"""The gate's lifecycle on plain property dicts (snake_case names), the same for both faces of
+the one core: the dynamic resource of this project's stack (`provider.py`) and the provider
+plugin for every language (`plugin.py`). Each face only translates its wire to these calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from . import gate
+from .aws_settings import AwsDefaults, settings_problems
+from .errors import BulkPublishGateError, ConfigurationError
+from .inputs import GateInputs, Problem, validate
+from .outputs import properties
+from .progress import write_stderr
+from .scheduler import Stop
+from .text import bounded_message
+
+
+def check(news: dict[str, Any], aws: AwsDefaults, unknown: object) -> tuple[dict, list[Problem]]:
+    """Every input rule and the AWS settings, before any API call: (the inputs to keep, every
+    problem). With every value known and valid, the inputs with their defaults applied;
+    otherwise the values given, never a URL's user or password."""
+    inputs, problems = validate(news, unknown=unknown, now=datetime.now(UTC))
+    if inputs is not None:
+        problems = settings_problems(inputs, aws)
+    if inputs is not None and not problems:
+        return inputs.as_props(), []
+    return _without_credentials(news), problems
+
+
+def replaces(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
+    """What forces a new gate: other pools (compared as lists: the old outputs of several pools
+    hold identity_pool_id as the pools joined with `,`). Anything else is an update, made on
+    every `pulumi up` so that the gate reads again."""
+    if _pools(olds) == _pools(news):
+        return []
+    return ["identity_pool_ids" if news.get("identity_pool_ids") else "identity_pool_id"]
+
+
+def run(props: dict[str, Any], aws: AwsDefaults, stop: Stop) -> dict[str, Any]:
+    """Create and Update: read (starting a bulk publish with startBulkPublish) and wait; in gate
+    mode fail unless SUCCEEDED and fresh. Every output, since missing ones would be wiped."""
+    with reported():
+        inputs = saved_inputs(props)
+        observed = gate.observe(inputs, aws, allow_start=True, stop=stop)
+        gate.enforce(observed, gate=inputs.mode == "gate")
+        return properties(observed)
+
+
+def read_once(props: dict[str, Any], aws: AwsDefaults, stop: Stop) -> dict[str, Any]:
+    """Refresh (and the read-once function): one read, no wait, never a BulkPublish, never a
+    failure on a status; the outputs with the resource's own inputs."""
+    with reported():
+        inputs = saved_inputs(props)
+        once = replace(inputs, timeout_seconds=0, wait_for_start=False)
+        observed = gate.observe(once, aws, stop=stop)
+        gate.enforce(observed, gate=False)
+        return properties(observed, inputs)
+
+
+def saved_inputs(props: dict[str, Any]) -> GateInputs:
+    """The inputs kept in state, checked again: a ConfigurationError that says the fix (state
+    written by an older version, or edited)."""
+    several = props.get("identity_pool_ids") or []
+    if several and props.get("identity_pool_id") == ",".join(several):
+        props = {**props, "identity_pool_id": ""}  # the saved output, not the input
+    inputs, problems = validate(props)
+    if inputs is None:
+        said = "; ".join(p.line() for p in problems)
+        raise ConfigurationError(
+            f"the gate's saved inputs break the input rules: {said}. Fix the stack "
+            "configuration (bulk-publish-gate:...) or the gate's arguments and run `pulumi up`, "
+            "which checks and saves valid inputs; then `pulumi refresh` works again."
+        )
+    return inputs
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Say our errors in one plain line on stderr, then re-raise them with a short traceback.
+
+    Both the SDK's dynamic-provider server and its provider server send the engine a traceback
+    after what we raise; the line printed first is the one to read, and cutting the botocore
+    chain keeps the rest short. The message is cut in the middle to ERROR_WIRE_LIMIT bytes (pool
+    first, advice last), so that it always fits gRPC's metadata limit.
+    """
+    try:
+        yield
+    except BulkPublishGateError as error:
+        message = bounded_message(str(error))
+        error.args = (message,)
+        write_stderr(f"bulk-publish-gate: error: {message}")
+        raise error.with_traceback(None) from None
+
+
+def _pools(props: dict[str, Any]) -> tuple[str, ...]:
+    several = props.get("identity_pool_ids") or ()
+    return tuple(several) if several else (props.get("identity_pool_id") or "",)
+
+
+def _without_credentials(props: dict[str, Any]) -> dict[str, Any]:
+    """`props` with everything before the endpoint URL's last `@` replaced (a password may
+    hold any character)."""
+    url = props.get("endpoint_url")
+    if not isinstance(url, str) or "@" not in url:
+        return props
+    scheme = url.split("://", 1)[0] if "://" in url else "?"
+    return {**props, "endpoint_url": f"{scheme[:8]}://***@{url.rpartition('@')[2]}"}
