@@ -76,19 +76,34 @@ class Output:
     """The resource property behind it, e.g. `bulk_publish_status`."""
     pool_key: str | None
     """Its short name in each pool's record of the `pools` output; None: not per pool."""
+    kind: str
+    """Its type: string, boolean, or pools (the map of each pool's record)."""
+    doc: str
+    """What it means (README: "Stack outputs")."""
 
 
 OUTPUTS = (
-    Output("identityPoolId", "identity_pool_id", None),
-    Output("bulkPublishStatus", "bulk_publish_status", "status"),
-    Output("bulkPublishStartTime", "bulk_publish_start_time", "startTime"),
-    Output("bulkPublishCompleteTime", "bulk_publish_complete_time", "completeTime"),
-    Output("failureMessage", "failure_message", "failureMessage"),
-    Output("gateOpen", "gate_open", "gateOpen"),
-    Output("gateReason", "gate_reason", "gateReason"),
-    Output("checkedAt", "checked_at", "checkedAt"),
-    Output("pools", "pools", None),
-)
+    Output("identityPoolId", "identity_pool_id", None, "string", "The pool (several: the pools "
+           "joined with `,`)."),
+    Output("bulkPublishStatus", "bulk_publish_status", "status", "string", "NOT_STARTED, "
+           "IN_PROGRESS, FAILED or SUCCEEDED, as last read (several pools: the first of FAILED, "
+           "IN_PROGRESS, NOT_STARTED that any pool shows, else SUCCEEDED)."),
+    Output("bulkPublishStartTime", "bulk_publish_start_time", "startTime", "string",
+           "ISO-8601 UTC start of the last bulk publish (several pools: the earliest)."),
+    Output("bulkPublishCompleteTime", "bulk_publish_complete_time", "completeTime", "string",
+           "ISO-8601 UTC completion, set when SUCCEEDED (several pools: the latest, once all "
+           "SUCCEEDED)."),
+    Output("failureMessage", "failure_message", "failureMessage", "string", "Why the last bulk "
+           "publish FAILED (several pools: the first three failed pools' and a count)."),
+    Output("gateOpen", "gate_open", "gateOpen", "boolean", "True exactly when the status is "
+           "SUCCEEDED and fresh (several pools: when every pool is)."),
+    Output("gateReason", "gate_reason", "gateReason", "string", "open, or why the gate is "
+           "closed: in_progress, failed, not_started, stale."),
+    Output("checkedAt", "checked_at", "checkedAt", "string", "ISO-8601 UTC time of the read "
+           "(several pools: the oldest of their reads)."),
+    Output("pools", "pools", None, "pools", "Several pools only: each pool id and its own "
+           "status, startTime, completeTime, failureMessage, gateOpen, gateReason, checkedAt."),
+)  # fmt: skip
 """Every output, in the README's order. `pools` is set only with several pools."""
 STACK_OUTPUTS = {output.stack: output.prop for output in OUTPUTS}
 """Stack output name -> resource property."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+from google.protobuf import empty_pb2
 from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import PROVIDER_KEY, serialize_provider
 from pulumi.runtime import proto, rpc
@@ -53,8 +54,15 @@ class CheckFailure:
     reason: str
 
 
+DYNAMIC = ("-m", "pulumi.dynamic")
+"""The SDK's dynamic-provider server (the default)."""
+PLUGIN = ("provider",)
+"""The project's provider plugin (`provider/__main__.py`)."""
+
+
 class ProviderServer:
-    """`python -u -m pulumi.dynamic` in the project directory, with the SDK's gRPC stubs."""
+    """A provider server in the project directory (`python -u -m pulumi.dynamic` by default,
+    or the provider plugin), driven with the SDK's gRPC stubs as the engine drives it."""
 
     def __init__(
         self,
@@ -62,13 +70,15 @@ class ProviderServer:
         project: str = "bulk-publish-gate",
         on_stderr: Callable[[str], None] | None = None,
         engine: str = "127.0.0.1:0",
+        serve: tuple[str, ...] = DYNAMIC,
     ) -> None:
         """`engine`: the engine address the server gets as its argument (port 0: none; a
-        provider process watches a real one and ends when it stops answering)."""
+        provider process watches a real one and ends when it stops answering). `serve`: what
+        python runs (DYNAMIC or PLUGIN)."""
         # As the engine would start it, with none of the caller's AWS or Pulumi variables.
         self.env = {**clean_environ(os.environ), **(env or {}), "PULUMI_PROJECT": project}
         self.on_stderr = on_stderr
-        self.engine = engine
+        self.engine, self.serve = engine, serve
         self.stderr_lines: list[str] = []
         self._process: subprocess.Popen | None = None
         self._pump: threading.Thread | None = None
@@ -86,7 +96,7 @@ class ProviderServer:
     def start(self, ready_timeout: float = 60.0) -> ProviderServer:
         """Start the server and connect once it printed its port (its first stdout line)."""
         self._process = subprocess.Popen(  # noqa: S603 - our interpreter, the SDK's server
-            [sys.executable, "-u", "-m", "pulumi.dynamic", self.engine],
+            [sys.executable, "-u", *self.serve, self.engine],
             cwd=PROJECT_DIR,
             env=self.env,
             stdout=subprocess.PIPE,
@@ -179,6 +189,20 @@ class ProviderServer:
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         request = proto.DeleteRequest(id=id_, urn=_urn(), properties=_serialize_props(props))
         self._call("Delete", request)
+
+    def invoke(self, token: str, args: dict[str, Any]) -> tuple[dict[str, Any], list]:
+        request = proto.InvokeRequest(tok=token, args=_serialize_props(args))
+        response = self._call("Invoke", request)
+        return _deserialize_props(getattr(response, "return")), list(response.failures)
+
+    def get_schema(self) -> str:
+        return self._call("GetSchema", proto.GetSchemaRequest()).schema
+
+    def plugin_version(self) -> str:
+        return self._call("GetPluginInfo", empty_pb2.Empty()).version
+
+    def cancel(self) -> None:
+        self._call("Cancel", empty_pb2.Empty())
 
     # Plumbing.
 

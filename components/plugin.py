@@ -1,0 +1,149 @@
+"""The provider plugin: the one core's face for every language (the package `schema.PACKAGE`),
+on the Python SDK's provider server, translating its calls to `lifecycle` as the dynamic
+provider does. What a plugin can do that a dynamic provider cannot: the engine's Cancel (a
+Ctrl-C) reaches every wait of the process and ends it at once.
+
+Wire names are camelCase (the schema's); the lifecycle's are the tables' snake_case names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pulumi.provider.experimental import provider as sdk
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
+
+from . import lifecycle, lifeline
+from .aws_settings import AwsDefaults
+from .contract import OUTPUTS
+from .inputs import SPECS
+from .schema import GATE, READ, READ_INPUTS, VERSION, schema_json
+
+WIRE = {**{name: spec.config for name, spec in SPECS.items()}, **{o.prop: o.stack for o in OUTPUTS}}
+"""Property name -> its name on the wire (the schema's)."""
+LOCAL = {wire: name for name, wire in WIRE.items()}
+UNKNOWN = object()
+"""Stands for a value the engine does not know yet (preview)."""
+
+
+def plain(value: PropertyValue) -> Any:
+    """A PropertyValue as plain Python (unknowns as UNKNOWN)."""
+    inner = value.value
+    if isinstance(inner, Computed):
+        return UNKNOWN
+    if isinstance(inner, Mapping):
+        return {key: plain(item) for key, item in inner.items()}
+    if isinstance(inner, Sequence) and not isinstance(inner, str):
+        return [plain(item) for item in inner]
+    return inner
+
+
+def wrapped(value: Any) -> PropertyValue:
+    """Plain Python as a PropertyValue (numbers cross as floats)."""
+    if value is UNKNOWN:
+        return PropertyValue.computed()
+    if isinstance(value, Mapping):
+        return PropertyValue({key: wrapped(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return PropertyValue([wrapped(item) for item in value])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return PropertyValue(float(value))
+    return PropertyValue(value)
+
+
+def local(props: Mapping[str, PropertyValue]) -> dict[str, Any]:
+    """Wire properties as the lifecycle's (names it does not know are dropped)."""
+    return {LOCAL[key]: plain(value) for key, value in props.items() if key in LOCAL}
+
+
+def wire(props: Mapping[str, Any]) -> dict[str, PropertyValue]:
+    return {WIRE[key]: wrapped(value) for key, value in props.items() if key in WIRE}
+
+
+class GateProvider(sdk.Provider):
+    """The gate and its read-once function, for any language."""
+
+    def __init__(self) -> None:
+        self.aws = AwsDefaults()
+
+    async def get_schema(self, request: sdk.GetSchemaRequest) -> sdk.GetSchemaResponse:
+        return sdk.GetSchemaResponse(schema=schema_json())
+
+    async def configure(self, request: sdk.ConfigureRequest) -> sdk.ConfigureResponse:
+        """The provider's own region and profile (`cognito-sync-gate:region`, `:profile`)."""
+        said = {key.rpartition(":")[2]: value for key, value in request.variables.items()}
+        self.aws = AwsDefaults(
+            region=said.get("region") or None, profile=said.get("profile") or None
+        )
+        return sdk.ConfigureResponse(accept_secrets=False, supports_preview=True)
+
+    async def check(self, request: sdk.CheckRequest) -> sdk.CheckResponse:
+        inputs, problems = lifecycle.check(local(request.new_inputs), self.aws, UNKNOWN)
+        failures = [
+            sdk.CheckFailure(WIRE.get(p.field, p.field), p.said(_wire_name)) for p in problems
+        ]
+        return sdk.CheckResponse(inputs=wire(inputs), failures=failures)
+
+    async def diff(self, request: sdk.DiffRequest) -> sdk.DiffResponse:
+        moved = lifecycle.replaces(local(request.old_state), local(request.new_inputs))
+        return sdk.DiffResponse(changes=True, replaces=[WIRE[name] for name in moved])
+
+    async def create(self, request: sdk.CreateRequest) -> sdk.CreateResponse:
+        if request.preview:  # the outputs are known only once the gate has run
+            return sdk.CreateResponse(resource_id="", properties=_unknown(request.properties))
+        outs = await self._run(lifecycle.run, local(request.properties))
+        return sdk.CreateResponse(resource_id=outs["identity_pool_id"], properties=wire(outs))
+
+    async def update(self, request: sdk.UpdateRequest) -> sdk.UpdateResponse:
+        if request.preview:
+            return sdk.UpdateResponse(properties=_unknown(request.new_inputs))
+        outs = await self._run(lifecycle.run, local(request.new_inputs))
+        return sdk.UpdateResponse(properties=wire(outs))
+
+    async def read(self, request: sdk.ReadRequest) -> sdk.ReadResponse:
+        outs = await self._run(lifecycle.read_once, local(request.properties))
+        inputs = {key: value for key, value in outs.items() if key in SPECS}
+        return sdk.ReadResponse(request.resource_id, wire(outs), wire(inputs))
+
+    async def delete(self, request: sdk.DeleteRequest) -> None:
+        """Nothing to tear down: a gate owns no cloud resource, so no API call."""
+
+    async def invoke(self, request: sdk.InvokeRequest) -> sdk.InvokeResponse:
+        if request.tok != READ:
+            raise ValueError(f"unknown function {request.tok} (this package has {READ})")
+        args = {name: value for name, value in local(request.args).items() if name in READ_INPUTS}
+        outs = await self._run(lifecycle.read_once, {"mode": "observe", **args})
+        return sdk.InvokeResponse(return_value=wire({o.prop: outs[o.prop] for o in OUTPUTS}))
+
+    async def cancel(self) -> None:
+        """The engine's Cancel (a Ctrl-C, or closing the plugin): every wait of this process
+        stops at once. It touches nothing outside this process."""
+        lifeline.STOP.set("cancelled by the Pulumi engine (Ctrl-C)")
+
+    async def _run(self, step, props: dict[str, Any]) -> dict[str, Any]:
+        # The gate blocks while it waits: on a thread, so the server still answers Cancel.
+        return await asyncio.to_thread(step, props, self.aws, lifeline.STOP)
+
+
+def _wire_name(name: str) -> str:
+    return WIRE.get(name, name)
+
+
+def _unknown(inputs: Mapping[str, PropertyValue]) -> dict[str, PropertyValue]:
+    """The inputs, and every output not among them unknown (a preview)."""
+    unknown = {o.stack: PropertyValue.computed() for o in OUTPUTS if o.stack not in inputs}
+    return {**inputs, **unknown}
+
+
+def serve(argv: Sequence[str] = sys.argv) -> None:
+    """The plugin's main: `python <provider folder> <engine address> [flags]`."""
+    from pulumi.provider.experimental.server import main
+
+    lifeline.watch_engine(argv)
+    main(list(argv[1:]), VERSION, GateProvider())
+
+
+__all__ = ["GATE", "GateProvider", "serve"]

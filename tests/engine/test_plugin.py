@@ -1,0 +1,151 @@
+"""The provider plugin (`provider/`, package cognito-sync-gate) over gRPC as the engine drives
+it: its info and schema, Check, Create, Read, the read-once function, Cancel, and the one
+contract both faces keep: the same service answers give the dynamic resource and the plugin
+the same outputs."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from components.contract import OUTPUTS
+from components.provider import BulkPublishGateProvider
+from components.schema import GATE, PACKAGE, READ, VERSION
+from harness.provider_server import (
+    PLUGIN,
+    PROVIDER_KEY,
+    ProviderError,
+    ProviderServer,
+    provider_blob,
+)
+from harness.scenarios import FAILURE_MESSAGE, pool, pool_id, provider_env
+
+pytestmark = pytest.mark.timeout(120)
+URN = f"urn:pulumi:test::bulk-publish-gate::{GATE}::gate"
+FAST = {"pollIntervalSeconds": 0.05, "maxPollIntervalSeconds": 0.2, "timeoutSeconds": 30}
+
+
+@pytest.fixture
+def plugin(emulator):
+    server = ProviderServer(env=provider_env(emulator.url), serve=PLUGIN).start()
+    server.configure({f"{PACKAGE}:region": "us-east-1"})
+    yield server
+    server.stop()
+
+
+def test_the_plugin_says_its_version_and_its_schema(plugin):
+    assert plugin.plugin_version() == VERSION
+    schema = json.loads(plugin.get_schema())
+    assert (schema["name"], schema["version"]) == (PACKAGE, VERSION)
+    gate = schema["resources"][GATE]
+    assert {o.stack for o in OUTPUTS} <= set(gate["properties"])
+    assert all(p.get("description") for p in gate["properties"].values())
+    assert "identityPoolIds" in gate["inputProperties"]
+    assert set(schema["functions"]) == {READ}
+
+
+def test_check_names_the_property_and_the_rule_before_any_call(plugin, emulator):
+    _, failures = plugin.check({"identityPoolId": "nope", "timeoutSeconds": -1}, urn=URN)
+    assert {f.property for f in failures} == {"identityPoolId", "timeoutSeconds"}
+    assert any("must be at least 0" in f.reason for f in failures)
+    inputs, failures = plugin.check({"identityPoolId": pool_id("succeeded")}, urn=URN)
+    assert failures == []
+    assert (inputs["mode"], inputs["timeoutSeconds"]) == ("gate", 1800)
+    assert sum(emulator.backend.calls().values()) == 0
+
+
+def create(server: ProviderServer, props: dict) -> dict:
+    inputs, failures = server.check(props, urn=URN)
+    assert failures == []
+    return server.create(inputs)[1]
+
+
+@pytest.mark.parametrize("name", ["succeeded", "publishing", "failing", "not-started"])
+def test_both_faces_give_the_same_outputs_for_the_same_answers(emulator, plugin, name):
+    # Each face on its own copy of the same scripted pool.
+    ids = {
+        face: pool_id(name)[:-1] + suffix for face, suffix in (("dynamic", "a"), ("plugin", "b"))
+    }
+    for each in ids.values():
+        emulator.backend.put_pool(pool(name, identity_pool_id=each))
+    ours = {"identityPoolId": ids["plugin"], "mode": "observe", **FAST}
+    plugins = create(plugin, ours)
+    with ProviderServer(env=provider_env(emulator.url)) as dynamic:
+        dynamic.configure({"aws:region": "us-east-1"})
+        blob, _ = provider_blob(BulkPublishGateProvider())
+        props = {
+            PROVIDER_KEY: blob,
+            "identity_pool_id": ids["dynamic"],
+            "mode": "observe",
+            "poll_interval_seconds": 0.05,
+            "max_poll_interval_seconds": 0.2,
+            "timeout_seconds": 30,
+        }
+        inputs, _ = dynamic.check(props)
+        _, dynamics = dynamic.create(inputs)
+    for output in OUTPUTS:
+        said = (dynamics.get(output.prop), plugins.get(output.stack))
+        if output.stack == "identityPoolId":
+            assert said == (props["identity_pool_id"], ours["identityPoolId"])
+        elif output.stack == "checkedAt":
+            assert all(value.endswith("Z") for value in said)
+        else:
+            assert said[0] == said[1], (output.stack, said)
+    if name == "failing":
+        assert plugins["failureMessage"] == FAILURE_MESSAGE
+
+
+def test_gate_mode_fails_with_our_message_first(emulator, plugin):
+    emulator.backend.put_pool(pool("failing"))
+    with pytest.raises(ProviderError) as failure:
+        create(plugin, {"identityPoolId": pool_id("failing"), **FAST})
+    # gRPC's server says "Unexpected <class 'Exception'>: " first; then ours, before any trace.
+    first = failure.value.details.split(": ", 1)[1].splitlines()[0]
+    assert first.startswith(f"bulk publish of identity pool {pool_id('failing')}")
+    assert "FAILED" in first
+
+
+def test_the_read_once_function_never_waits_or_starts(emulator, plugin):
+    emulator.backend.put_pool(pool("publishing"))
+    outs, failures = plugin.invoke(READ, {"identityPoolId": pool_id("publishing")})
+    assert failures == []
+    assert (outs["bulkPublishStatus"], outs["gateReason"]) == ("IN_PROGRESS", "in_progress")
+    assert emulator.backend.calls()["GetBulkPublishDetails"] == 1
+    assert emulator.backend.call_count("BulkPublish") == 0
+
+
+def test_refresh_reads_once_and_keeps_the_inputs(emulator, plugin):
+    emulator.backend.put_pool(pool("succeeded"))
+    outs = create(plugin, {"identityPoolId": pool_id("succeeded"), **FAST})
+    _, refreshed = plugin.read(outs["identityPoolId"], outs, inputs=outs)
+    assert refreshed["bulkPublishStatus"] == "SUCCEEDED"
+    assert refreshed["timeoutSeconds"] == 30
+
+
+def test_cancel_ends_a_waiting_create_at_once(emulator, plugin):
+    emulator.backend.put_pool(pool("stuck"))
+    inputs, _ = plugin.check({"identityPoolId": pool_id("stuck"), **FAST, "timeoutSeconds": 600},
+                             urn=URN)  # fmt: skip
+    ended: list[ProviderError] = []
+
+    def create_it() -> None:
+        try:
+            plugin.create(inputs)
+        except ProviderError as error:
+            ended.append(error)
+
+    caller = threading.Thread(target=create_it)
+    caller.start()
+    while emulator.backend.call_count("GetBulkPublishDetails") < 3:
+        assert caller.is_alive()
+        threading.Event().wait(0.05)
+    asked = time.monotonic()
+    plugin.cancel()
+    caller.join(timeout=10)
+    latency = time.monotonic() - asked
+    print(f"measured: Cancel ended the waiting Create after {latency:.3f}s")
+    assert not caller.is_alive() and ended
+    assert "cancelled by the Pulumi engine" in ended[0].details
