@@ -29,6 +29,9 @@ from .verdict import Verdict
 PROG = "bulk-publish-gate"
 EXIT_OPEN, EXIT_CLOSED, EXIT_USAGE, EXIT_TIMED_OUT = 0, 1, 2, 3
 EXIT_SIGNAL = {signal.SIGINT: 130, signal.SIGTERM: 143}
+STATUS_TIMEOUT_SECONDS = 60
+"""`status` reads each pool once; a failed read (throttling, 5xx, the network) is retried for
+at most this long."""
 EXIT_CODES = """\
 exit codes:
   0    every pool is open: SUCCEEDED (and fresh, with --completed-after/--max-age-seconds)
@@ -122,8 +125,8 @@ def checked(
                 props[name] = parse_field(name, raw)
             except ValueError as error:
                 problems.append(Problem(name, str(error)))
-    if args.command == "status":
-        props["timeout_seconds"] = 0
+    if args.command == "status":  # one answer each; failed reads retried this long at most
+        props["timeout_seconds"] = STATUS_TIMEOUT_SECONDS
     inputs, found = validate({k: v for k, v in props.items() if k not in _named(problems)}, now=now)
     if inputs is not None and not problems:
         found = settings_problems(inputs, AwsDefaults(profile=args.profile), environ)
@@ -244,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         observed = gate.observe(
             inputs, AwsDefaults(profile=args.profile), allow_start=args.command == "start",
-            write=_stderr, stop=stop,
+            once=args.command == "status", write=_stderr, stop=stop,
         )  # fmt: skip
     finally:
         for number, handler in previous.items():

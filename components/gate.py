@@ -83,20 +83,23 @@ def observe(
     aws: AwsDefaults,
     *,
     allow_start: bool = False,
+    once: bool = False,
     write: Callable[[str], None] | None = None,
     stop: Stop | None = None,
     io: Io = Io(),
 ) -> Run:
     """Read every pool and wait while its status says so, all under one deadline; with
     `allow_start` (create and update, never preview or refresh) and startBulkPublish, a pool
-    that is NOT_STARTED, FAILED or stale gets a BulkPublish, then is waited on."""
+    that is NOT_STARTED, FAILED or stale gets a BulkPublish, then is waited on. With `once`
+    (refresh, `status`), each pool's first answer is its status: no status is waited on."""
     bound = freshness_bound(inputs.completed_after, inputs.max_age_seconds, io.now())
     policy = WaitPolicy(
         poll_interval_seconds=inputs.poll_interval_seconds,
         max_poll_interval_seconds=inputs.max_poll_interval_seconds,
         wait_for_start=inputs.wait_for_start,
         fresh_after=bound,
-        start=allow_start and inputs.start_bulk_publish,
+        start=allow_start and inputs.start_bulk_publish and not once,
+        once=once,
     )
     settings = {pool: client_settings(inputs, aws, pool, io.environ) for pool in inputs.pools}
     watches = [

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,12 +52,12 @@ def run(props: dict[str, Any], aws: AwsDefaults, stop: Stop) -> dict[str, Any]:
 
 
 def read_once(props: dict[str, Any], aws: AwsDefaults, stop: Stop) -> dict[str, Any]:
-    """Refresh (and the read-once function): one read, no wait, never a BulkPublish, never a
-    failure on a status; the outputs with the resource's own inputs."""
+    """Refresh (and the read-once function): each pool's first answer, no wait on a status,
+    never a BulkPublish, never a failure on a status (failed reads are retried until the
+    resource's timeoutSeconds); the outputs with the resource's own inputs."""
     with reported():
         inputs = saved_inputs(props)
-        once = replace(inputs, timeout_seconds=0, wait_for_start=False)
-        observed = gate.observe(once, aws, stop=stop)
+        observed = gate.observe(inputs, aws, once=True, stop=stop)
         gate.enforce(observed, gate=False)
         return properties(observed, inputs)
 

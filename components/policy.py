@@ -85,6 +85,9 @@ class WaitPolicy:
     """The freshness bound: a SUCCEEDED that completed before it is stale."""
     start: bool = False
     """Start a bulk publish when the first answer is NOT_STARTED, FAILED or stale."""
+    once: bool = False
+    """Settle on the first answer, whatever it says (refresh, `status`): failed reads are still
+    retried until the deadline, but no status is waited on."""
 
     def backoff(self, random: Callable[[], float] = _random.random) -> Backoff:
         """The delays after a failed call, or an answer with no running job."""

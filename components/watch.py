@@ -239,7 +239,7 @@ class Watch:
                 self.phase = Phase.WATCH
         if self.phase is Phase.AFTER and not _previous(details, self.before):
             self.phase = Phase.WATCH
-        if self.phase is Phase.WATCH and self._action(details) is Action.STOP:
+        if self.phase is Phase.WATCH and (self.policy.once or self._action(details) is Action.STOP):
             self._end(at)
             return
         self._after(at, self._delay(details, at))

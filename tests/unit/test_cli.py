@@ -33,7 +33,7 @@ def test_status_reads_once_and_never_starts():
     inputs, problems = checked("status", POOL)
     assert problems == []
     assert (inputs.timeout_seconds, inputs.wait_for_start, inputs.start_bulk_publish) == (
-        0,
+        cli.STATUS_TIMEOUT_SECONDS,  # the most a failed read is retried: it waits on no status
         False,
         False,
     )

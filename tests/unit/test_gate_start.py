@@ -389,3 +389,27 @@ def test_checked_at_after_a_start_that_ends_on_failed_reads_is_the_last_answer()
     assert seen.trailing_failures > 0
     assert result(observation).checked_at == EPOCH + timedelta(seconds=service.read_times[-1])
     assert service.read_times[-1] < service.now
+
+
+@pytest.mark.parametrize("status", ["IN_PROGRESS", "NOT_STARTED", "FAILED"])
+def test_once_settles_on_the_first_answer_and_retries_only_failed_reads(status):
+    # refresh and `status`: failed reads are retried, no status is waited on, nothing starts.
+    service = Service([THROTTLED, THROTTLED, A(status, RECENT)])
+    observation, _ = observe_once(service, wait_for_start=True)
+    assert service.publishes == []
+    seen = result(observation)
+    assert (seen.details.status, seen.reads, seen.failed_reads, seen.timed_out) == (
+        status,
+        1,
+        2,
+        False,
+    )
+
+
+def observe_once(service: Service, **changes: Any):
+    inputs, _ = validate({"identity_pool_id": POOL, "endpoint_url": "http://127.0.0.1:1",
+                          "start_bulk_publish": True, "mode": "observe", **changes})  # fmt: skip
+    lines: list[str] = []
+    observed = gate.observe(inputs, AwsDefaults(region="us-east-1"), allow_start=True, once=True,
+                            write=lines.append, io=fake_io(service, now=service.wall))  # fmt: skip
+    return observed, lines
