@@ -24,7 +24,8 @@ down:
 demo: $(VENV)/.installed
 	$(PY) -m harness.demo
 
-## Build the pinned Pulumi engine (CLI + dynamic-provider shim) into .tools/bin; no-op when current.
+## Build the pinned Pulumi engine (CLI + dynamic-provider shim, Python and YAML language hosts)
+## into .tools/bin; no-op when current.
 engine: $(VENV)/.installed
 	$(PY) -m harness.engine build
 
