@@ -20,7 +20,8 @@ up: $(VENV)/.installed
 down:
 	@if [ -x $(PY) ]; then $(PY) -m harness.local down; fi
 
-## Build the pinned Pulumi engine (CLI + dynamic-provider shim) into .tools/bin; no-op when current.
+## Build the pinned Pulumi engine (CLI + dynamic-provider shim, Python and YAML language hosts)
+## into .tools/bin; no-op when current.
 engine: $(VENV)/.installed
 	$(PY) -m harness.engine build
 

@@ -1,17 +1,34 @@
 """`python -m harness.engine build|ensure|version`.
 
-build: the pinned engine into .tools/bin (nothing to do when it is current). ensure: `pulumi`
-on PATH if there is one, else build. version: which CLI the tests and `make up` would use."""
+build: the pinned CLI and language hosts into .tools/bin (nothing to do when they are current).
+ensure: `pulumi` on PATH if there is one, else build (the hosts too, when Go is here). version:
+which CLI and language hosts the tests and `make up` would use."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 
-from .build import EngineUnavailable, build, ensure_cli, find_cli
+from .build import build, ensure_cli, find_cli
+from .gotool import EngineUnavailable
+from .hosts import build_hosts, find_hosts
+
+
+def _build():
+    cli = build()
+    build_hosts()
+    return cli
+
+
+def _ensure():
+    cli = ensure_cli()
+    if shutil.which("go"):
+        build_hosts()
+    return cli
 
 
 def main(argv: list[str]) -> int:
-    commands = {"build": build, "ensure": ensure_cli, "version": find_cli}
+    commands = {"build": _build, "ensure": _ensure, "version": find_cli}
     if len(argv) != 1 or argv[0] not in commands:
         print("usage: python -m harness.engine build|ensure|version", file=sys.stderr)
         return 2
@@ -24,6 +41,8 @@ def main(argv: list[str]) -> int:
         print("engine: no pulumi CLI on PATH and none built (run `make engine`)", file=sys.stderr)
         return 1
     print(f"engine: {cli.path} ({cli.origin}) {cli.version()}")
+    for host in find_hosts():
+        print(f"engine: {host.name} {host.path} ({host.origin}) {host.version}")
     return 0
 
 
