@@ -5,7 +5,7 @@ plugin for every language (`plugin.py`). Each face only translates its wire to t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -41,23 +41,28 @@ def replaces(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
     return ["identity_pool_ids" if news.get("identity_pool_ids") else "identity_pool_id"]
 
 
-def run(props: dict[str, Any], aws: AwsDefaults, stop: Stop) -> dict[str, Any]:
+def run(
+    props: dict[str, Any], aws: AwsDefaults, stop: Stop, write: Callable[[str], None] | None = None
+) -> dict[str, Any]:
     """Create and Update: read (starting a bulk publish with startBulkPublish) and wait; in gate
-    mode fail unless SUCCEEDED and fresh. Every output, since missing ones would be wiped."""
+    mode fail unless SUCCEEDED and fresh. Every output, since missing ones would be wiped.
+    Progress lines go to `write` (default: stderr, which the CLI shows for a dynamic provider)."""
     with reported():
         inputs = saved_inputs(props)
-        observed = gate.observe(inputs, aws, allow_start=True, stop=stop)
+        observed = gate.observe(inputs, aws, allow_start=True, write=write, stop=stop)
         gate.enforce(observed, gate=inputs.mode == "gate")
         return properties(observed)
 
 
-def read_once(props: dict[str, Any], aws: AwsDefaults, stop: Stop) -> dict[str, Any]:
+def read_once(
+    props: dict[str, Any], aws: AwsDefaults, stop: Stop, write: Callable[[str], None] | None = None
+) -> dict[str, Any]:
     """Refresh (and the read-once function): each pool's first answer, no wait on a status,
     never a BulkPublish, never a failure on a status (failed reads are retried until the
     resource's timeoutSeconds); the outputs with the resource's own inputs."""
     with reported():
         inputs = saved_inputs(props)
-        observed = gate.observe(inputs, aws, once=True, stop=stop)
+        observed = gate.observe(inputs, aws, once=True, write=write, stop=stop)
         gate.enforce(observed, gate=False)
         return properties(observed, inputs)
 

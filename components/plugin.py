@@ -9,20 +9,25 @@ Wire names are camelCase (the schema's); the lifecycle's are the tables' snake_c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import grpc
 from pulumi.provider.experimental import provider as sdk
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
+from pulumi.runtime.rpc import UNKNOWN as WIRE_UNKNOWN
 
 from . import lifecycle, lifeline
 from .aws_settings import AwsDefaults
 from .contract import OUTPUTS
 from .inputs import SPECS
+from .progress import write_stderr
 from .schema import GATE, READ, READ_INPUTS, VERSION, schema_json
 
-WIRE = {**{name: spec.config for name, spec in SPECS.items()}, **{o.prop: o.stack for o in OUTPUTS}}
+WIRE = {name: spec.config for name, spec in SPECS.items()} | {o.prop: o.stack for o in OUTPUTS}
 """Property name -> its name on the wire (the schema's)."""
 LOCAL = {wire: name for name, wire in WIRE.items()}
 UNKNOWN = object()
@@ -32,7 +37,7 @@ UNKNOWN = object()
 def plain(value: PropertyValue) -> Any:
     """A PropertyValue as plain Python (unknowns as UNKNOWN)."""
     inner = value.value
-    if isinstance(inner, Computed):
+    if isinstance(inner, Computed) or inner == WIRE_UNKNOWN:
         return UNKNOWN
     if isinstance(inner, Mapping):
         return {key: plain(item) for key, item in inner.items()}
@@ -42,9 +47,10 @@ def plain(value: PropertyValue) -> Any:
 
 
 def wrapped(value: Any) -> PropertyValue:
-    """Plain Python as a PropertyValue (numbers cross as floats)."""
+    """Plain Python as a PropertyValue (numbers cross as floats; an unknown as the wire's own
+    unknown value: the SDK's marshaller cannot send its Computed)."""
     if value is UNKNOWN:
-        return PropertyValue.computed()
+        return PropertyValue(WIRE_UNKNOWN)
     if isinstance(value, Mapping):
         return PropertyValue({key: wrapped(item) for key, item in value.items()})
     if isinstance(value, list | tuple):
@@ -66,8 +72,9 @@ def wire(props: Mapping[str, Any]) -> dict[str, PropertyValue]:
 class GateProvider(sdk.Provider):
     """The gate and its read-once function, for any language."""
 
-    def __init__(self) -> None:
+    def __init__(self, engine: EngineLog | None = None) -> None:
         self.aws = AwsDefaults()
+        self.log = engine or EngineLog(None)
 
     async def get_schema(self, request: sdk.GetSchemaRequest) -> sdk.GetSchemaResponse:
         return sdk.GetSchemaResponse(schema=schema_json())
@@ -94,17 +101,17 @@ class GateProvider(sdk.Provider):
     async def create(self, request: sdk.CreateRequest) -> sdk.CreateResponse:
         if request.preview:  # the outputs are known only once the gate has run
             return sdk.CreateResponse(resource_id="", properties=_unknown(request.properties))
-        outs = await self._run(lifecycle.run, local(request.properties))
+        outs = await self._run(lifecycle.run, local(request.properties), request.urn)
         return sdk.CreateResponse(resource_id=outs["identity_pool_id"], properties=wire(outs))
 
     async def update(self, request: sdk.UpdateRequest) -> sdk.UpdateResponse:
         if request.preview:
             return sdk.UpdateResponse(properties=_unknown(request.new_inputs))
-        outs = await self._run(lifecycle.run, local(request.new_inputs))
+        outs = await self._run(lifecycle.run, local(request.new_inputs), request.urn)
         return sdk.UpdateResponse(properties=wire(outs))
 
     async def read(self, request: sdk.ReadRequest) -> sdk.ReadResponse:
-        outs = await self._run(lifecycle.read_once, local(request.properties))
+        outs = await self._run(lifecycle.read_once, local(request.properties), request.urn)
         inputs = {key: value for key, value in outs.items() if key in SPECS}
         return sdk.ReadResponse(request.resource_id, wire(outs), wire(inputs))
 
@@ -115,7 +122,7 @@ class GateProvider(sdk.Provider):
         if request.tok != READ:
             raise ValueError(f"unknown function {request.tok} (this package has {READ})")
         args = {name: value for name, value in local(request.args).items() if name in READ_INPUTS}
-        outs = await self._run(lifecycle.read_once, {"mode": "observe", **args})
+        outs = await self._run(lifecycle.read_once, {"mode": "observe", **args}, quiet=True)
         return sdk.InvokeResponse(return_value=wire({o.prop: outs[o.prop] for o in OUTPUTS}))
 
     async def cancel(self) -> None:
@@ -123,9 +130,37 @@ class GateProvider(sdk.Provider):
         stops at once. It touches nothing outside this process."""
         lifeline.STOP.set("cancelled by the Pulumi engine (Ctrl-C)")
 
-    async def _run(self, step, props: dict[str, Any]) -> dict[str, Any]:
+    async def _run(self, step, props: dict[str, Any], urn: str = "", quiet: bool = False):
         # The gate blocks while it waits: on a thread, so the server still answers Cancel.
-        return await asyncio.to_thread(step, props, self.aws, lifeline.STOP)
+        write = (lambda _line: None) if quiet else self.log.writer(urn)
+        return await asyncio.to_thread(step, props, self.aws, lifeline.STOP, write)
+
+
+class EngineLog:
+    """Progress lines to the engine (its Log call), on the gate's own row: a plugin's stderr is
+    not shown. Without an engine address, lines go to stderr."""
+
+    def __init__(self, address: tuple[str, int] | None) -> None:
+        self.address = address
+        self._stub = None
+
+    def writer(self, urn: str) -> Callable[[str], None]:
+        def write(line: str) -> None:
+            if self.address is None:
+                write_stderr(line)
+                return
+            with contextlib.suppress(grpc.RpcError):  # the engine gone: the lifeline ends us
+                self._engine().Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=line,
+                                                         urn=urn))  # fmt: skip
+
+        return write
+
+    def _engine(self):
+        if self._stub is None:
+            host, port = self.address
+            channel = grpc.insecure_channel(f"{host}:{port}")
+            self._stub = engine_pb2_grpc.EngineStub(channel)
+        return self._stub
 
 
 def _wire_name(name: str) -> str:
@@ -134,7 +169,7 @@ def _wire_name(name: str) -> str:
 
 def _unknown(inputs: Mapping[str, PropertyValue]) -> dict[str, PropertyValue]:
     """The inputs, and every output not among them unknown (a preview)."""
-    unknown = {o.stack: PropertyValue.computed() for o in OUTPUTS if o.stack not in inputs}
+    unknown = {o.stack: wrapped(UNKNOWN) for o in OUTPUTS if o.stack not in inputs}
     return {**inputs, **unknown}
 
 
@@ -143,7 +178,7 @@ def serve(argv: Sequence[str] = sys.argv) -> None:
     from pulumi.provider.experimental.server import main
 
     lifeline.watch_engine(argv)
-    main(list(argv[1:]), VERSION, GateProvider())
+    main(list(argv[1:]), VERSION, GateProvider(EngineLog(lifeline.engine_address(argv))))
 
 
 __all__ = ["GATE", "GateProvider", "serve"]
