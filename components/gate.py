@@ -14,7 +14,7 @@ from typing import Any
 
 from .aws_settings import AwsDefaults, ClientSettings, client_settings
 from .contract import StartOutcome
-from .errors import BulkPublishGateError, GateClosedError, ReadsFailedError
+from .errors import BulkPublishGateError, CancelledError, GateClosedError, ReadsFailedError
 from .inputs import GateInputs
 from .policy import WaitPolicy
 from .progress import PoolsSummary, ProgressReporter
@@ -232,7 +232,7 @@ def summary(observed: Run) -> str:
         return (
             f"bulk-publish-gate: {each.pool}: {status}{late} after "
             f"{format_duration(each.result.elapsed)} and {each.result.reads} read(s){note}: "
-            f"{_outcome(judged)}"
+            f"{_outcome(judged, observed.failures)}"
         )
     opened = sum(bool(each.verdict and each.verdict.open) for each in observed.pools.values())
     reads = sum(each.result.reads for each in observed.pools.values())
@@ -240,11 +240,14 @@ def summary(observed: Run) -> str:
     oldest = f", oldest read {iso_utc(min(checked))}" if checked else ""
     return (
         f"bulk-publish-gate: {len(observed.pools)} pools: {opened} open after "
-        f"{format_duration(observed.elapsed)} and {reads} read(s){oldest}: {_outcome(judged)}"
+        f"{format_duration(observed.elapsed)} and {reads} read(s){oldest}: "
+        f"{_outcome(judged, observed.failures)}"
     )
 
 
-def _outcome(judged: Verdict | None) -> str:
+def _outcome(judged: Verdict | None, failures: dict[str, BulkPublishGateError]) -> str:
+    if failures and all(isinstance(e, CancelledError) for e in failures.values()):
+        return "cancelled"
     if judged is None:
         return "error (no status)"
     if not judged.exportable:
