@@ -124,7 +124,7 @@ class _Loop:
         self.in_flight: dict[int, tuple[int, Kind, float]] = {}
         """token -> (watch index, kind, started at)."""
         self.failing: dict[int, BulkPublishGateError | None] = {}
-        self.resume_at, self.streak = self.began, 0
+        self.resume_at, self.streak, self.streak_at = self.began, 0, self.began
         self.next_tick: float | None = None
         self.bug: BaseException | None = None
         self.tokens = 0
@@ -163,18 +163,19 @@ class _Loop:
             self.runner.start(self.tokens, self.call(watch, kind))
 
     def _finished(self, token: int, value: Any, error: BaseException | None) -> None:
-        index, kind, _ = self.in_flight.pop(token)
+        index, kind, started = self.in_flight.pop(token)
         watch, now = self.watches[index], self.clock()
         if error is not None and not isinstance(error, BulkPublishGateError):
             self.bug = self.bug or error
             return
         self.failing[index] = error
         if error is None:
-            self.streak = 0
+            if started > self.streak_at:  # (an answer sent before the last pause is old news)
+                self.streak = 0
             watch.answered(kind, value, now)
         else:
             if error.throttled and len(self.watches) > 1:
-                self._throttled(now)
+                self._throttled(now, started)
             watch.failed(kind, error, now)
         if not watch.done and now >= self.deadline:
             watch.expire(now)
@@ -188,11 +189,15 @@ class _Loop:
         elif watch.next_call() is Kind.READ:  # (a BulkPublish due now says so as it starts)
             self._report(watch.progress(now, error=error))
 
-    def _throttled(self, now: float) -> None:
-        """Every watch waits: a pause that doubles (equal jitter) with each throttled call in a
-        row, and resets on an answer. (A run of one watch needs none: its backoff is it.)"""
+    def _throttled(self, now: float, started: float) -> None:
+        """Every watch waits: a pause that doubles (equal jitter) with each round of throttling
+        in a row, and resets on an answer. A call already in flight when the pause was set is
+        of the same round: the burst that throttled 8 calls at once doubles it once, not 8
+        times. (A run of one watch needs none: its backoff is it.)"""
+        if self.streak and started <= self.streak_at:
+            return
         base = min(THROTTLE_CAP_SECONDS, THROTTLE_BASE_SECONDS * 2 ** min(self.streak, 16))
-        self.streak += 1
+        self.streak, self.streak_at = self.streak + 1, now
         self.resume_at = max(self.resume_at, now + base / 2 + self.random() * base / 2)
 
     def _tick(self, now: float) -> None:

@@ -103,10 +103,10 @@ def test_a_throttled_call_pauses_every_pool_and_the_pause_doubles_while_throttli
     answers = {pool: [THROTTLED, THROTTLED, "SUCCEEDED"] for pool in ("p0", "p1")}
     service = Pools(answers, seconds=0.0)
     drive(service, watches(2, WaitPolicy(0.01, 0.01)), timeout=60, readers=2)
-    # (random at its top: each pause is its whole base.) At 0 both are throttled: pauses of
-    # 0.5 s then 1 s; at 1 s both again: 2 s then 4 s, so both wait until 5 s.
+    # (random at its top: each pause is its whole base.) At 0 both are throttled, one round: a
+    # 0.5 s pause; at 0.5 s both again, the next round: 1 s, so both wait until 1.5 s.
     base = THROTTLE_BASE_SECONDS
-    assert calls_of(service, "p0") == calls_of(service, "p1") == [0.0, 2 * base, 10 * base]
+    assert calls_of(service, "p0") == calls_of(service, "p1") == [0.0, base, 3 * base]
 
 
 def test_an_answer_ends_the_throttling_streak():
@@ -175,3 +175,13 @@ def test_a_bug_in_a_call_is_raised_once_the_run_is_over():
     service = Pools({"p0": [ZeroDivisionError("bug")]})
     with pytest.raises(ZeroDivisionError):
         drive(service, watches(1), timeout=5, readers=1)
+
+
+def test_a_burst_that_throttles_every_call_in_flight_doubles_the_pause_once():
+    # Found by the benchmark: 8 calls in flight came back throttled one after another and the
+    # pause doubled 8 times, to its 30 s cap, stopping every pool long after the burst.
+    answers = {f"p{i}": [THROTTLED, "SUCCEEDED"] for i in range(8)}
+    service = Pools(answers, seconds=1.0)
+    drive(service, watches(8, WaitPolicy(0.01, 0.01)), timeout=60, readers=8)
+    seconds = sorted({at for at, _, _ in service.log})
+    assert seconds == [0.0, 1.0 + THROTTLE_BASE_SECONDS]  # one round, one base pause
