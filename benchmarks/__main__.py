@@ -7,10 +7,14 @@
   settled pool, and the gate's entry in state;
 - gate-open latency and reads of the poll that follows the job vs doubling vs a fixed 5 s
   poller (`poll.py`, when present);
-- one gate on N pools vs N single gates in one stack (`pools.py`, BPG_BENCH_POOLS, default 100);
-- a settled check: the gate's share of an up vs one AWS CLI process vs a warm boto3 call
-  (`settled.py`);
-- the gate's state entry for 1, 10 and 100 pools (`state.py`).
+- one gate on N pools vs N single gates in one stack (`pools.py`, BPG_BENCH_POOLS, default 100),
+  the thread bound (one gate on 1 and 8 pools) and what each pool's gate alone reads;
+- a settled check: the gate's share of an up vs one AWS CLI process vs a warm boto3 call, and
+  what Check and Diff load (`settled.py`);
+- the gate's state entry for 1, 10 and 100 pools (`state.py`);
+- the deadline overrun against a trickling peer and one that never answers (`overrun.py`);
+- the operator command on N pools: wall time, calls, threads, a throttled stretch, and one
+  `--timeout` for all (`command.py`).
 
 See benchmarks/README.md for the method of each figure and the latest figures.
 """
@@ -37,6 +41,8 @@ from harness.provider_server import PROVIDER_KEY, ProviderServer, provider_blob
 from harness.scenarios import pool, pool_id, provider_env
 from tests.unit.fakes import Plan, wait
 
+from .command import bench_command
+from .overrun import bench_overrun
 from .pools import bench_pools
 from .settled import bench_settled
 from .state import bench_state
@@ -201,6 +207,8 @@ def main() -> int:
         bench_poll()
     bench_settled()
     bench_state()
+    bench_overrun()
+    bench_command()
     bench_pools()
     return 0
 

@@ -4,6 +4,7 @@ engine, one AWS CLI process per check (pulumi-command or Terraform's local-exec)
 
 from __future__ import annotations
 
+import json
 import statistics
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 from components import BulkPublishGate, BulkPublishGateArgs
 from emulator import Emulator
 from harness.engine import clean_environ, emulator_aws, find_cli
+from harness.paths import PROJECT_DIR
 from harness.recorder import Recorder
 from harness.scenarios import pool, pool_id
 
@@ -22,12 +24,28 @@ UPS, CLI_RUNS, FLOOR_CALLS = 3, 5, 50
 POOL = pool_id("succeeded")
 
 
+LIGHT_PROBE = """
+import json, sys, time
+started = time.perf_counter()
+from components.provider import BulkPublishGateProvider
+provider = BulkPublishGateProvider()
+news = {"identity_pool_id": "us-east-1:0a000000-0000-4000-8000-000000000001"}
+checked = provider.check({}, news)
+provider.diff("id", checked.inputs, checked.inputs)
+spent = time.perf_counter() - started
+loaded = lambda name: any(m == name or m.startswith(name + ".") for m in sys.modules)
+print(json.dumps({"boto3": loaded("boto3"), "botocore": loaded("botocore"), "seconds": spent}))
+"""
+"""As tests/engine/test_light_path.py: what Check and Diff load in a fresh interpreter."""
+
+
 def bench_settled() -> None:
     with Emulator() as emulator:
         emulator.backend.put_pool(pool("succeeded"))
         _engine(emulator)
         _aws_cli(emulator)
         _floor(emulator)
+    _light_path()
 
 
 def _engine(emulator) -> None:
@@ -60,6 +78,33 @@ def _engine(emulator) -> None:
     row("settled: up with the gate (create / median)", _pair(creates["gated"], medians["gated"]))
     added = medians["gated"] - medians["bare"]
     row("settled: the gate's share of an up", f"{added * 1e3:.0f} ms")
+
+
+def _light_path() -> None:
+    method(
+        "a fresh interpreter in the project (as tests/engine/test_light_path.py): import "
+        "components.provider, BulkPublishGateProvider().check({}, valid props) and diff; then "
+        "is boto3 (botocore) in sys.modules; time of import + Check + Diff"
+    )
+    env = {"PATH": "/usr/bin:/bin", "AWS_CONFIG_FILE": "/dev/null"}
+    env["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
+    answer = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", LIGHT_PROBE],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    seen = json.loads(answer.stdout.strip().splitlines()[-1])
+    said = "yes" if seen["boto3"] else "no"
+    row(
+        "light path: Check + Diff load boto3 / botocore",
+        f"{said} / {'yes' if seen['botocore'] else 'no'} (target: no boto3: "
+        f"{'NOT met' if seen['boto3'] else 'met'})",
+    )
+    row("light path: import + Check + Diff, fresh process", f"{seen['seconds'] * 1e3:.0f} ms")
 
 
 def _pair(create: float, median: float) -> str:
