@@ -35,9 +35,11 @@ class AwsDefaults:
     """The stack-wide AWS settings the provider receives in configure(); never credentials."""
 
     region: str | None = None
-    """`aws:region`."""
+    """`aws:region` (the provider plugin: its own `region` setting)."""
     profile: str | None = None
-    """`aws:profile`."""
+    """`aws:profile` (the provider plugin: its own `profile` setting)."""
+    names: tuple[str, str] = ("aws:region", "aws:profile")
+    """How problems name the two settings above."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def resolve_region(inputs: GateInputs, aws: AwsDefaults, pool: str) -> tuple[str
     if inputs.region:
         return inputs.region, "region"
     if aws.region and not inputs.identity_pool_ids:
-        return aws.region, "aws:region"
+        return aws.region, aws.names[0]
     return region_of_pool(pool), "the prefix of the pool id"
 
 
@@ -100,7 +102,7 @@ def region_problems(
         if (reason := region_problem(region, pool, overridden)) is None:
             continue
         field = "identity_pool_ids" if inputs.identity_pool_ids else "identity_pool_id"
-        field = source if source in ("aws:region", "region") else field
+        field = source if source in (aws.names[0], "region") else field
         # A pool's own id is named; one setting for every pool is said once.
         whose = f"pool {pool}: " if field == "identity_pool_ids" else ""
         lead = "names the region" if field.startswith("identity") else "is"
@@ -127,13 +129,13 @@ def settings_problems(
         variable = next((name for name in ENDPOINT_ENV_VARS if environ.get(name)), None)
         if variable and (reason := url_problem(environ[variable])) is not None:
             problems.append(Problem(variable, f"(an environment variable) {reason}"))
-    if (found := aws_config_problem(aws.profile, environ)) is not None:
+    if (found := aws_config_problem(aws.profile, environ, aws.names[1])) is not None:
         problems.append(Problem(*found))
     return problems
 
 
 def aws_config_problem(
-    profile: str | None, environ: Mapping[str, str] = os.environ
+    profile: str | None, environ: Mapping[str, str] = os.environ, setting: str = "aws:profile"
 ) -> tuple[str, str] | None:
     """(setting, why) when the profile or the retry settings cannot work, else None.
 
@@ -150,8 +152,8 @@ def aws_config_problem(
         mapped = map_error(
             error, identity_pool_id="(any)", region="(any)", operation="reading the AWS config"
         )
-        return ("aws:profile" if profile else "AWS_PROFILE"), str(mapped)
-    return retry_problem(scoped, environ, profile)
+        return (setting if profile else "AWS_PROFILE"), str(mapped)
+    return retry_problem(scoped, environ, profile, setting)
 
 
 def retry_settings(scoped: Mapping[str, object], environ: Mapping[str, str]) -> tuple[str, int]:
@@ -164,7 +166,10 @@ def retry_settings(scoped: Mapping[str, object], environ: Mapping[str, str]) -> 
 
 
 def retry_problem(
-    scoped: Mapping[str, object], environ: Mapping[str, str], profile: str | None = None
+    scoped: Mapping[str, object],
+    environ: Mapping[str, str],
+    profile: str | None = None,
+    setting: str = "aws:profile",
 ) -> tuple[str, str] | None:
     """(setting, why) for the first retry setting in effect that cannot work, or None.
 
@@ -181,8 +186,8 @@ def retry_problem(
         if source.startswith("AWS_"):
             return source, f"must be {reason} (got {got}), or unset"
         where = f"{source} of profile {named} in the AWS config file"
-        setting = "aws:profile" if profile else "AWS_PROFILE" if environ.get("AWS_PROFILE") else ""
-        return setting or "AWS_CONFIG_FILE", f"says {where}, which must be {reason} (got {got})"
+        named_by = setting if profile else "AWS_PROFILE" if environ.get("AWS_PROFILE") else ""
+        return named_by or "AWS_CONFIG_FILE", f"says {where}, which must be {reason} (got {got})"
     return None
 
 

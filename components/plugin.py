@@ -25,7 +25,7 @@ from .aws_settings import AwsDefaults
 from .contract import OUTPUTS
 from .inputs import SPECS
 from .progress import write_stderr
-from .schema import GATE, READ, READ_INPUTS, VERSION, schema_json
+from .schema import GATE, PACKAGE, READ, READ_INPUTS, VERSION, schema_json
 
 WIRE = {name: spec.config for name, spec in SPECS.items()} | {o.prop: o.stack for o in OUTPUTS}
 """Property name -> its name on the wire (the schema's)."""
@@ -82,9 +82,9 @@ class GateProvider(sdk.Provider):
     async def configure(self, request: sdk.ConfigureRequest) -> sdk.ConfigureResponse:
         """The provider's own region and profile (`cognito-sync-gate:region`, `:profile`)."""
         said = {key.rpartition(":")[2]: value for key, value in request.variables.items()}
-        self.aws = AwsDefaults(
-            region=said.get("region") or None, profile=said.get("profile") or None
-        )
+        region, profile = said.get("region") or None, said.get("profile") or None
+        names = (f"{PACKAGE}:region", f"{PACKAGE}:profile")
+        self.aws = AwsDefaults(region=region, profile=profile, names=names)
         return sdk.ConfigureResponse(accept_secrets=False, supports_preview=True)
 
     async def check(self, request: sdk.CheckRequest) -> sdk.CheckResponse:

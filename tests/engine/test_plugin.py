@@ -149,3 +149,15 @@ def test_cancel_ends_a_waiting_create_at_once(emulator, plugin):
     print(f"measured: Cancel ended the waiting Create after {latency:.3f}s")
     assert not caller.is_alive() and ended
     assert "cancelled by the Pulumi engine" in ended[0].details
+
+
+def test_region_problems_name_the_plugins_own_setting(emulator):
+    server = ProviderServer(env=provider_env(emulator.url, AWS_ENDPOINT_URL_COGNITO_SYNC=""),
+                            serve=PLUGIN).start()  # fmt: skip
+    try:
+        server.configure({f"{PACKAGE}:region": "eu-west-1"})
+        _, failures = server.check({"identityPoolId": pool_id("succeeded")}, urn=URN)
+    finally:
+        server.stop()
+    assert [f.property for f in failures] == [f"{PACKAGE}:region"]
+    assert "the pool lives in us-east-1" in failures[0].reason
