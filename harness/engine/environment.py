@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import runpy
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,6 +66,28 @@ class EngineEnvironment:
             "PULUMI_PYTHON_CMD": str(python),
             **self.aws,
         }
+
+    def environ(self) -> dict[str, str]:
+        """The whole environment of a typed `pulumi` command: the caller's without any AWS_* or
+        PULUMI_* variable, plus `variables()` (state and PULUMI_HOME folders made here)."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.backend.mkdir(parents=True, exist_ok=True)
+        return {**clean_environ(), **self.variables()}
+
+    def pulumi(
+        self, *args: str, cwd: Path, capture: bool = True, timeout: float = 600
+    ) -> subprocess.CompletedProcess:
+        """`pulumi <args>` as a user types it in `cwd` (its Pulumi.yaml picks the language host);
+        output captured as text unless `capture` is False (then it goes to this terminal)."""
+        return subprocess.run(  # noqa: S603 - the engine's own CLI, our arguments
+            [str(self.cli.path), *args],
+            cwd=cwd,
+            env=self.environ(),
+            capture_output=capture,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
 
     @contextmanager
     def applied(self) -> Iterator[None]:
