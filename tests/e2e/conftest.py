@@ -92,6 +92,14 @@ def engine(cli, tmp_path, emulator):
         yield environment
 
 
+@pytest.fixture
+def typed(engine):
+    """`typed(folder)`: typed `pulumi` commands in that project folder (see `support.Typed`)."""
+    from tests.e2e.support import Typed
+
+    return lambda folder: Typed(engine, Path(folder))
+
+
 @pytest.fixture(scope="session")
 def moto_server():
     from moto.server import ThreadedMotoServer

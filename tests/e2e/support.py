@@ -1,12 +1,17 @@
-"""Helpers of the real-engine tests: stack config for a scenario, API-call counts, and reading
-the engine's event stream (step order, provider diagnostics)."""
+"""Helpers of the real-engine tests: stack config for a scenario, API-call counts, reading the
+engine's event stream (step order, provider diagnostics), and typed `pulumi` commands."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pulumi import automation as auto
 
+from harness.engine import EngineEnvironment
 from harness.scenarios import pool_id
 
 GATE_TYPE = "pulumi-python:dynamic/cognito-sync:BulkPublishGate"
@@ -76,3 +81,35 @@ class Events(list):
             if step and step.metadata.type == resource_type:
                 return position
         raise AssertionError(f"no {kind} step of {resource_type} in the event stream")
+
+
+@dataclass(frozen=True)
+class Typed:
+    """`pulumi ...` typed in one project folder, as a user would, with the test's engine."""
+
+    engine: EngineEnvironment
+    cwd: Path
+
+    def __call__(self, *args: str, check: bool = True, timeout: float = 300):
+        """Run `pulumi <args>`; with `check`, a non-zero exit fails the test with its output."""
+        done = self.engine.pulumi(*args, cwd=self.cwd, timeout=timeout)
+        if check:
+            assert done.returncode == 0, (
+                f"pulumi {' '.join(args)} exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
+            )
+        return done
+
+    def outputs(self) -> dict[str, Any]:
+        """`pulumi stack output --json`, parsed."""
+        return json.loads(self("stack", "output", "--json").stdout)
+
+    def start(self, *args: str) -> subprocess.Popen:
+        """`pulumi <args>` left running, stdout and stderr merged into one text pipe."""
+        return subprocess.Popen(
+            [str(self.engine.cli.path), *args],
+            cwd=self.cwd,
+            env=self.engine.environ(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
