@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= venv
 PY := $(VENV)/bin/python
 
-.PHONY: up down engine test e2e fuzz lint format emulator bench lock clean
+.PHONY: up down unlock engine test e2e fuzz lint format emulator bench lock clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -12,13 +12,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-## The main job: the local stack and its consumer through the real engine (built when missing).
+## The main job: the local stack and its consumers, by the pulumi commands a user types (engine built when missing).
 up: $(VENV)/.installed
 	$(PY) -m harness.local up
 
-## Destroy the local stacks and stop the emulator and moto.
+## Destroy the local stacks and stop the emulator and moto (fails when a stack could not be destroyed).
 down:
 	@if [ -x $(PY) ]; then $(PY) -m harness.local down; fi
+
+## After an update stopped hard (two Ctrl-C): clear the local stacks' lock and pending operations.
+unlock:
+	@if [ -x $(PY) ]; then $(PY) -m harness.local unlock; fi
 
 ## Build the pinned Pulumi engine (CLI + dynamic-provider shim, Python and YAML language hosts)
 ## into .tools/bin; no-op when current.

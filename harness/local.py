@@ -1,44 +1,51 @@
-"""`make up` / `make down`: the `local` stack and its consumer through the real Pulumi engine.
+"""`make up` / `make down` / `make unlock`: the `local` stacks through the real Pulumi engine, by
+the very `pulumi` commands a user types.
 
 up: find the engine (`pulumi` on PATH, else the project's pinned build, built now when Go is
 here), start the Cognito Sync emulator (and moto, where the pulumi-aws plugin is installed) on
-free ports, `pulumi up` the producer (the gate waits, then opens), print its outputs, then
-`pulumi up` the consumer stack that reads them. Without the pulumi-aws plugin both stacks run
-status-only, without their SSM parameters. With no engine and no Go: one line on how to install
-one, and exit 1. down: destroy both stacks and stop the servers.
+free ports, then in each stack's folder — the producer (the gate waits, then opens), the Python
+consumer and the YAML consumer, which read its outputs — type `pulumi stack select --create
+local`, `pulumi config set` for what differs here from the committed stack file (into a copy of
+it in .local-run/), `pulumi up --yes` and `pulumi stack output --json`, each line shown before
+it runs and its output straight to the terminal. Without the pulumi-aws plugin the stacks run
+status-only. With no engine and no Go: one line on how to install one, and exit 1.
+
+down: `pulumi destroy --yes` in each folder that has a `local` stack (consumers first), then
+stop the servers; exit 1, naming the stack, when a destroy failed. unlock: after an update was
+stopped hard (a second Ctrl-C), `pulumi cancel --yes` and `pulumi refresh --yes
+--clear-pending-creates` where a stack is left locked or with operations pending.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
+import shlex
 import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from . import services as servers
 from .engine import (
     Cli,
     EngineEnvironment,
     EngineUnavailable,
     build,
+    build_hosts,
     built_cli,
-    clean_environ,
     emulator_aws,
+    find_hosts,
 )
+from .engine.hosts import on_path
 from .paths import PROJECT_DIR
+from .terminal import run
 
-RUN_DIR = PROJECT_DIR / ".local-run"
-SERVICES = RUN_DIR / "services.json"
-STATE_DIR = PROJECT_DIR / ".pulumi-state"
-CONSUMER_DIR = PROJECT_DIR / "examples" / "consumer"
+LOCAL_ROOT = Path(os.environ.get("BPG_LOCAL_ROOT") or PROJECT_DIR)
+"""Where .local-run/ and .pulumi-state/ are: the project, unless a test moves them."""
+RUN_DIR = LOCAL_ROOT / ".local-run"
+STATE_DIR = LOCAL_ROOT / ".pulumi-state"
 STACK = "local"
 PASSPHRASE = "bulk-publish-gate-local-demo"  # noqa: S105
 """Protects nothing real: the local stack holds no secret. Documented in the README."""
@@ -47,21 +54,50 @@ INSTALL_HINT = (
     "(install Go 1.26+ and run `make engine`, or install the CLI: "
     "https://www.pulumi.com/docs/install/)"
 )
-STATUS_ONLY = {
-    PROJECT_DIR: "bulk-publish-gate:publishCompletionParameter",
-    CONSUMER_DIR: "bulk-publish-gate-consumer:publishReadyParameter",
-}
-"""The key that leaves out each stack's AWS resource where the pulumi-aws plugin is missing."""
+INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    """One stack of `make up`, in the order they run."""
+
+    name: str
+    folder: Path
+    host: str
+    """The language host its Pulumi.yaml's runtime needs."""
+    status_only_key: str | None = None
+    """The key that leaves out its AWS resource where the pulumi-aws plugin is missing."""
+
+
+STACKS = (
+    LocalStack(
+        "producer", PROJECT_DIR, "pulumi-language-python",
+        "bulk-publish-gate:publishCompletionParameter",
+    ),
+    LocalStack(
+        "consumer", PROJECT_DIR / "examples" / "consumer", "pulumi-language-python",
+        "bulk-publish-gate-consumer:publishReadyParameter",
+    ),
+    LocalStack("YAML consumer", PROJECT_DIR / "examples" / "consumer-yaml", "pulumi-language-yaml"),
+)  # fmt: skip
+
+
+class Stopped(Exception):
+    """A command failed or was interrupted; `code` is what `make up` exits with."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def aws_plugin_dir() -> Path | None:
     """Where a pulumi-resource-aws plugin is: on PATH, else in ~/.pulumi/plugins; None here."""
-    on_path = shutil.which("pulumi-resource-aws")
-    if on_path:
-        return Path(on_path).parent
-    plugins = Path(os.path.expanduser("~/.pulumi/plugins"))
-    found = sorted(plugins.glob("resource-aws-v*/pulumi-resource-aws"))
-    return found[-1].parent if found else None
+    found = shutil.which("pulumi-resource-aws")
+    if found:
+        return Path(found).parent
+    plugins = Path("~/.pulumi/plugins").expanduser()
+    installed = sorted(plugins.glob("resource-aws-v*/pulumi-resource-aws"))
+    return installed[-1].parent if installed else None
 
 
 def say(text: str) -> None:
@@ -69,15 +105,18 @@ def say(text: str) -> None:
 
 
 def find_engine() -> Cli | None:
-    """`pulumi` on PATH, else the project's build (made or brought up to date when Go is here)."""
-    on_path = shutil.which("pulumi")
-    if on_path:
-        return Cli(Path(on_path), "PATH")
+    """`pulumi` on PATH, else the project's build (made or brought up to date when Go is here,
+    the language hosts with it)."""
+    found = on_path("pulumi")
+    if found:
+        return Cli(found, "PATH")
     if shutil.which("go"):
         if built_cli() is None:
             say("no pulumi on PATH: building the pinned engine (the first build takes minutes)")
         try:
-            return build(log=say)
+            cli = build(log=say)
+            build_hosts(log=say)
+            return cli
         except EngineUnavailable as error:
             say(f"the engine build failed: {error}")
     return built_cli()
@@ -88,57 +127,149 @@ def up() -> int:
     if cli is None:
         print(INSTALL_HINT, flush=True)
         return 1
-    down(destroy=False)
+    servers.stop(RUN_DIR)
     plugin = aws_plugin_dir()
     say(f"engine: pulumi {cli.version()} ({'on PATH' if cli.origin == 'PATH' else cli.path})")
+    hosts = {host.name: host for host in find_hosts()}
+    for host in hosts.values():
+        say(f"language host: {host.name} ({host.path}{', our stand-in' if _ours(host) else ''})")
     if plugin is None:
         say(
-            "pulumi-aws plugin not found (it cannot be built here): both stacks run "
+            "pulumi-aws plugin not found (it cannot be built here): the stacks run "
             "status-only, without their SSM parameters"
         )
-    services = start_services(with_moto=plugin is not None)
+    services = servers.start(RUN_DIR, with_moto=plugin is not None)
+    say(f"Cognito Sync emulator at {services['emulator']} (its demo pool publishes for seconds)")
+    if plugin is not None:
+        say(f"moto (for the SSM parameters) at {services['moto']}")
     engine = local_engine(cli, services, plugin)
-    with engine.applied():
-        for name, project_dir in (("producer", PROJECT_DIR), ("consumer", CONSUMER_DIR)):
-            where = project_dir.relative_to(PROJECT_DIR) or "."
-            say(f"pulumi up --stack {STACK} ({name}: {where})")
-            stack = engine.stack(STACK, project_dir)
-            config = run_config(project_dir, services, plugin is not None)
-            try:
-                result = stack.up(on_output=print, config_file=str(config))
-            except Exception as error:  # the CLI's own output above says why
-                say(f"pulumi up failed for the {name} ({type(error).__name__}); `make down` stops")
-                return 1
-            exported = {key: value.value for key, value in result.outputs.items()}
-            say(f"outputs of the {name}: {json.dumps(exported, indent=2, sort_keys=True)}")
-    say(f"done. The servers are still running ({', '.join(urls(services))}).")
-    say("`make down` destroys both stacks and stops them.")
+    try:
+        for stack in STACKS:
+            if stack.host not in hosts:
+                say(f"no {stack.host} here (`make engine` builds it): the {stack.name} is skipped")
+                continue
+            up_stack(engine, stack, services, with_aws=plugin is not None)
+    except Stopped as stopped:
+        return stopped.code
+    say(f"done. The servers are still running ({', '.join(servers.urls(services))}).")
+    say("`make down` destroys the stacks and stops them.")
     return 0
+
+
+def up_stack(engine: EngineEnvironment, stack: LocalStack, services: dict, with_aws: bool):
+    where = stack.folder.relative_to(PROJECT_DIR).as_posix()
+    say(f"the {stack.name} ({where}/)")
+    config = config_copy(stack, fresh=True)
+    typed(engine, stack, "stack", "select", "--create", STACK)
+    for args in overrides(stack, services, with_aws):
+        typed(engine, stack, "config", "set", "--config-file", config, *args)
+    typed(engine, stack, "up", "--yes", "--config-file", config)
+    typed(engine, stack, "stack", "output", "--json")
+
+
+def overrides(stack: LocalStack, services: dict, with_aws: bool) -> Iterator[tuple[str, ...]]:
+    """What differs here from the committed stack file: moto's port, or status-only."""
+    if with_aws and stack.status_only_key:
+        yield ("--path", "aws:endpoints[0].ssm", services["moto"])
+    elif stack.status_only_key:
+        yield (stack.status_only_key, "false")
+
+
+def typed(engine: EngineEnvironment, stack: LocalStack, *args: str) -> None:
+    """`pulumi <args>` in the stack's folder, shown first; Stopped when it fails."""
+    print(f"$ pulumi {shlex.join(args)}", flush=True)
+    ran = run([str(engine.cli.path), *args], stack.folder, engine.environ())
+    if ran.interrupts:
+        say(f"interrupted: `pulumi {args[0]}` of the {stack.name} ended (exit {ran.code}).")
+        left = stranded(engine, stack)
+        if left:
+            say(f"the {stack.name} stack is left {left}: `make unlock` clears it.")
+        else:
+            say("nothing is left locked or pending: the next `make up` starts where this ended.")
+        raise Stopped(INTERRUPTED)
+    if ran.code != 0:
+        said = f"`pulumi {args[0]}` failed for the {stack.name} (exit {ran.code}): the CLI says why"
+        left = stranded(engine, stack) if args[0] in ("up", "destroy") else ""
+        say(f"{said} above" + (f"; the stack is {left}: `make unlock` clears it" if left else ""))
+        raise Stopped(1)
+
+
+def stranded(engine: EngineEnvironment, stack: LocalStack) -> str:
+    """'locked', 'with operations pending', both, or '' (asked of the CLI, quietly)."""
+    found = []
+    project = _project(stack)
+    locks = STATE_DIR / ".pulumi" / "locks" / "organization" / project / STACK
+    if locks.is_dir() and any(locks.iterdir()):
+        found.append("locked")
+    exported = engine.pulumi("stack", "export", "--stack", STACK, cwd=stack.folder, timeout=60)
+    if exported.returncode == 0 and json.loads(exported.stdout)["deployment"].get(
+        "pending_operations"
+    ):
+        found.append("with operations pending")
+    return " and ".join(found)
 
 
 def down(destroy: bool = True) -> int:
-    services = json.loads(SERVICES.read_text()) if SERVICES.exists() else None
-    on_path = shutil.which("pulumi")
-    cli = Cli(Path(on_path), "PATH") if on_path else built_cli()
-    if destroy and services and cli and STATE_DIR.exists():
-        plugin = aws_plugin_dir()
-        engine = local_engine(cli, services, plugin)
-        with engine.applied():
-            for project_dir in (CONSUMER_DIR, PROJECT_DIR):
-                config = run_config(project_dir, services, plugin is not None)
-                stack = engine.stack(STACK, project_dir)
-                with contextlib.suppress(Exception):  # a stack never created: nothing to do
-                    stack.destroy(on_output=print, config_file=str(config))
-    pids = (services or {}).get("pids", [])
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGTERM)
-    for pid in pids:
-        wait_gone(pid)
-    SERVICES.unlink(missing_ok=True)
-    if services:
+    cli = find_cli_quietly()
+    services = servers.running(RUN_DIR)
+    failed = []
+    if destroy and cli and STATE_DIR.exists():
+        engine = local_engine(cli, services or {}, aws_plugin_dir())
+        for stack in reversed(STACKS):
+            if not has_local_stack(engine, stack):
+                continue
+            try:
+                typed(engine, stack, "destroy", "--yes", "--stack", STACK,
+                      "--config-file", config_copy(stack))  # fmt: skip
+            except Stopped:
+                failed.append(stack.name)
+    if servers.stop(RUN_DIR):
         say("stopped the local servers")
+    if failed:
+        say(
+            f"could not destroy the {', '.join(failed)} stack: it is still deployed (the CLI "
+            "says why above; a stack left locked by a stopped update: `make unlock`, then "
+            "`make down` again)"
+        )
+        return 1
     return 0
+
+
+def unlock() -> int:
+    """Clear what a hard-stopped update left: the lock, then the pending operations."""
+    cli = find_cli_quietly()
+    if cli is None or not STATE_DIR.exists():
+        say("no local state: nothing to unlock")
+        return 0
+    engine = local_engine(cli, servers.running(RUN_DIR) or {}, aws_plugin_dir())
+    try:
+        for stack in STACKS:
+            if not has_local_stack(engine, stack):
+                continue
+            left = stranded(engine, stack)
+            if "locked" in left:
+                typed(engine, stack, "cancel", "--yes", "--stack", STACK)
+            if "pending" in left:
+                typed(engine, stack, "refresh", "--yes", "--clear-pending-creates",
+                      "--stack", STACK, "--config-file", config_copy(stack))  # fmt: skip
+            say(f"the {stack.name} stack: {'cleared' if left else 'nothing to clear'}")
+    except Stopped as stopped:
+        return stopped.code
+    return 0
+
+
+def find_cli_quietly() -> Cli | None:
+    found = on_path("pulumi")
+    return Cli(found, "PATH") if found else built_cli()
+
+
+def has_local_stack(engine: EngineEnvironment, stack: LocalStack) -> bool:
+    if not (stack.folder / "Pulumi.yaml").exists():
+        return False
+    listed = engine.pulumi("stack", "ls", "--json", cwd=stack.folder, timeout=60)
+    return listed.returncode == 0 and any(
+        entry["name"] == STACK for entry in json.loads(listed.stdout or "[]")
+    )
 
 
 def local_engine(cli: Cli, services: dict, plugin: Path | None) -> EngineEnvironment:
@@ -148,100 +279,42 @@ def local_engine(cli: Cli, services: dict, plugin: Path | None) -> EngineEnviron
         home=RUN_DIR / "pulumi-home",
         backend=STATE_DIR,
         passphrase=PASSPHRASE,
-        aws=emulator_aws(services["emulator"]),
+        aws=emulator_aws(services.get("emulator", "http://127.0.0.1:9")),
         extra_path=(plugin,) if plugin else (),
     )
 
 
-def urls(services: dict) -> list[str]:
-    return [value for key, value in services.items() if key != "pids"]
+def config_copy(stack: LocalStack, fresh: bool = False) -> str:
+    """The stack's config file for `--config-file`, as typed in its folder: a copy of the
+    committed stack file in .local-run/ (made afresh by each `up`; `pulumi config set
+    --config-file` edits the copy, and the committed file stays as it is)."""
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    target = RUN_DIR / f"{stack.name.replace(' ', '-').lower()}.Pulumi.{STACK}.yaml"
+    if fresh or not target.exists():
+        shutil.copy(stack.folder / f"Pulumi.{STACK}.yaml", target)
+    return os.path.relpath(target, stack.folder)
 
 
-def start_services(with_moto: bool) -> dict:
-    """The emulator (and moto, for the SSM parameters) in their own sessions (Ctrl-C in this
-    terminal leaves them be), logs in .local-run/, so they outlive this command until `make down`.
-    They get none of the caller's AWS or Pulumi variables."""
-    RUN_DIR.mkdir(exist_ok=True)
-    emulator = [sys.executable, "-m", "emulator", "--seed", "examples/local-seed.json", "--port"]
-    commands = {"emulator": emulator}
-    if with_moto:
-        commands["moto"] = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p"]
-    found, pids = {}, []
-    for name, command in commands.items():
-        port = free_port()
-        with (RUN_DIR / f"{name}.log").open("w") as log:
-            process = subprocess.Popen(  # noqa: S603 - our interpreter, our modules
-                [*command, str(port)],
-                cwd=PROJECT_DIR,
-                env=clean_environ(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        found[name] = f"http://127.0.0.1:{port}"
-        pids.append(process.pid)
-        health = "/_emulator/health" if name == "emulator" else "/moto-api/"
-        wait_for(found[name] + health, process)
-    services = {**found, "pids": pids}
-    SERVICES.write_text(json.dumps(services))
-    say(f"Cognito Sync emulator at {found['emulator']} (its demo pool publishes for a few seconds)")
-    if with_moto:
-        say(f"moto (for the SSM parameters) at {found['moto']}")
-    return services
+def _project(stack: LocalStack) -> str:
+    import yaml
+
+    return yaml.safe_load((stack.folder / "Pulumi.yaml").read_text())["name"]
 
 
-def run_config(project_dir: Path, services: dict, with_aws: bool) -> Path:
-    """A copy of the stack's config file: the AWS provider's SSM endpoint set to moto, or the
-    stack made status-only where there is no pulumi-aws plugin."""
-    document = yaml.safe_load((project_dir / f"Pulumi.{STACK}.yaml").read_text())
-    if with_aws:
-        document["config"]["aws:endpoints"] = [{"ssm": services["moto"]}]
-    else:
-        document["config"][STATUS_ONLY[project_dir]] = False
-    target = RUN_DIR / f"{project_dir.name}.Pulumi.{STACK}.yaml"
-    target.write_text(yaml.safe_dump(document, sort_keys=False))
-    return target
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the server for {url} exited early; see .local-run/*.log")
-        try:
-            with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - our own loopback server
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the server for {url} did not answer within {timeout:g}s")
-
-
-def wait_gone(pid: int, timeout: float = 10.0) -> None:
-    """Until the process has exited (reaped if it is our child), or the timeout."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(ChildProcessError):
-            if os.waitpid(pid, os.WNOHANG)[0] == pid:
-                return
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        time.sleep(0.05)
+def _ours(host) -> bool:
+    return host.origin == "built" and host.name == "pulumi-language-python"
 
 
 def main(argv: list[str]) -> int:
-    commands = {"up": up, "down": down}
+    commands = {"up": up, "down": down, "unlock": unlock}
     if len(argv) != 1 or argv[0] not in commands:
-        print("usage: python -m harness.local up|down", file=sys.stderr)
+        print("usage: python -m harness.local up|down|unlock", file=sys.stderr)
         return 2
-    return commands[argv[0]]()
+    try:
+        return commands[argv[0]]()
+    except KeyboardInterrupt:  # a Ctrl-C between two commands: nothing of the CLI's runs
+        say("interrupted")
+        return INTERRUPTED
 
 
 if __name__ == "__main__":
