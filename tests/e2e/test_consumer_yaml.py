@@ -67,6 +67,7 @@ def test_a_succeeded_producer_is_read_and_re_exported(
     }
     assert (exported["producerStatus"], exported["producerSucceeded"]) == ("SUCCEEDED", True)
     assert "read pulumi:pulumi:StackReference producer" in up.stdout
+    assert "warning" not in (up.stdout + up.stderr).lower()  # the example is clean for the host
 
 
 def test_a_failed_producer_in_observe_mode_is_read_as_failed_and_not_succeeded(
@@ -111,6 +112,7 @@ def test_a_bare_name_of_the_consumers_own_stack_silently_reads_itself(
     t, up = consume(typed, consumer_dir, "dev", stack="dev")
     exported = t.outputs()
     assert up.returncode == 0
+    assert "warning" not in (up.stdout + up.stderr).lower()
     assert exported["producerStatus"] is None
     assert exported["producerSucceeded"] is None
     assert exported["producerSummary"].startswith("bulk publish of <nil> is <nil>")
