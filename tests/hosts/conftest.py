@@ -139,10 +139,13 @@ def this_venv() -> dict[str, str]:
     return {"toolchain": "pip", "virtualenv": sys.prefix}
 
 
-def engine_env(cli, tmp_path: Path, *folders: Path, aws: dict[str, str] | None = None) -> dict:
-    """The environment of a `pulumi` command: the project's isolation (EngineEnvironment:
-    file:// backend and PULUMI_HOME under tmp_path, passphrase, no update check or plugin
-    download, none of the caller's AWS_*/PULUMI_*), with `folders` first on PATH."""
+def typed_in(cli, tmp_path: Path, project: Path, *folders: Path, aws: dict[str, str] | None = None):
+    """Typed `pulumi` commands in `project` (`tests.e2e.support.Typed`), with the project's
+    isolation (EngineEnvironment: file:// backend and PULUMI_HOME under tmp_path, passphrase, no
+    update check or plugin download, none of the caller's AWS_*/PULUMI_*), `folders` first on
+    PATH."""
+    from tests.e2e.support import Typed
+
     environment = EngineEnvironment(
         cli=cli,
         home=tmp_path / "pulumi-home",
@@ -151,21 +154,4 @@ def engine_env(cli, tmp_path: Path, *folders: Path, aws: dict[str, str] | None =
         aws=aws or {},
         extra_path=folders,
     )
-    environment.home.mkdir(parents=True, exist_ok=True)
-    environment.backend.mkdir(parents=True, exist_ok=True)
-    return {**clean_environ(), **environment.variables()}
-
-
-def pulumi(cli, project: Path, env: dict, *args: str, check: bool = True):
-    """`pulumi <args>` in `project`, as typed by hand."""
-    answer = subprocess.run(
-        [str(cli.path), *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=110,
-    )
-    if check and answer.returncode != 0:
-        pytest.fail(f"pulumi {' '.join(args)} failed:\n{answer.stdout}\n{answer.stderr}")
-    return answer
+    return Typed(environment, project)

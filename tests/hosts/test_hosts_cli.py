@@ -17,7 +17,7 @@ import yaml
 from harness.engine import emulator_aws, project_copy
 from harness.scenarios import pool, pool_id
 from tests.e2e.support import gate_config
-from tests.hosts.conftest import engine_env, pulumi
+from tests.hosts.conftest import typed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -34,11 +34,12 @@ def python_project(folder: Path, program: str) -> Path:
 
 
 @pytest.fixture
-def python_env(cli, python_host_dir, tmp_path):
-    return engine_env(cli, tmp_path, python_host_dir)
+def python_typed(cli, python_host_dir, tmp_path):
+    """`python_typed(folder)`: typed commands in a Python project, the stand-in host on PATH."""
+    return lambda project: typed_in(cli, tmp_path, project, python_host_dir)
 
 
-def test_pulumi_up_runs_a_python_program_on_the_stand_in(cli, python_env, tmp_path):
+def test_pulumi_up_runs_a_python_program_on_the_stand_in(python_typed, tmp_path):
     project = python_project(
         tmp_path / "tiny",
         """\
@@ -50,23 +51,24 @@ def test_pulumi_up_runs_a_python_program_on_the_stand_in(cli, python_env, tmp_pa
         pulumi.export("previewed", pulumi.runtime.is_dry_run())
         """,
     )
-    pulumi(cli, project, python_env, "stack", "init", "dev")
-    pulumi(cli, project, python_env, "config", "set", "greeting", "hello")
-    pulumi(cli, project, python_env, "config", "set", "--secret", "token", "s3cr3t")
-    up = pulumi(cli, project, python_env, "up", "--yes")
+    pulumi = python_typed(project)
+    pulumi("stack", "init", "dev")
+    pulumi("config", "set", "greeting", "hello")
+    pulumi("config", "set", "--secret", "token", "s3cr3t")
+    up = pulumi("up", "--yes")
     assert "+ 1 created" in up.stdout
-    shown = pulumi(cli, project, python_env, "stack", "output", "--json", "--show-secrets")
+    shown = pulumi("stack", "output", "--json", "--show-secrets")
     assert json.loads(shown.stdout) == {
         "answer": 42,
         "greeting": "hello",
         "token": "s3cr3t",
         "previewed": False,
     }
-    about = pulumi(cli, project, python_env, "about")
+    about = pulumi("about")
     assert "bulk-publish-gate stand-in for pulumi-language-python" in about.stdout
 
 
-def test_a_program_that_raises_fails_the_up_with_its_traceback_once(cli, python_env, tmp_path):
+def test_a_program_that_raises_fails_the_up_with_its_traceback_once(python_typed, tmp_path):
     project = python_project(
         tmp_path / "raises",
         """\
@@ -75,8 +77,9 @@ def test_a_program_that_raises_fails_the_up_with_its_traceback_once(cli, python_
         raise RuntimeError("the program failed on purpose")
         """,
     )
-    pulumi(cli, project, python_env, "stack", "init", "dev")
-    up = pulumi(cli, project, python_env, "up", "--yes", check=False)
+    pulumi = python_typed(project)
+    pulumi("stack", "init", "dev")
+    up = pulumi("up", "--yes", check=False)
     assert up.returncode != 0
     said = up.stdout + up.stderr
     assert said.count("RuntimeError: the program failed on purpose") == 1
@@ -84,10 +87,11 @@ def test_a_program_that_raises_fails_the_up_with_its_traceback_once(cli, python_
     assert "non-zero exit code" not in said  # a bail: the host adds no second error
 
 
-def test_a_program_that_exits_non_zero_fails_the_up_naming_the_code(cli, python_env, tmp_path):
+def test_a_program_that_exits_non_zero_fails_the_up_naming_the_code(python_typed, tmp_path):
     project = python_project(tmp_path / "exits", "import sys\nsys.exit(7)\n")
-    pulumi(cli, project, python_env, "stack", "init", "dev")
-    up = pulumi(cli, project, python_env, "up", "--yes", check=False)
+    pulumi = python_typed(project)
+    pulumi("stack", "init", "dev")
+    up = pulumi("up", "--yes", check=False)
     assert up.returncode != 0
     assert "Program exited with non-zero exit code: 7" in up.stdout + up.stderr
 
@@ -99,13 +103,13 @@ def test_the_projects_own_program_and_its_dynamic_provider_on_the_stand_in(
     provider (`pulumi-resource-pulumi-python`, from the venv) reads the emulator over HTTP."""
     project = project_copy(tmp_path / "project")
     emulator.backend.put_pool(pool("succeeded"))
-    env = engine_env(cli, tmp_path, python_host_dir, aws=emulator_aws(emulator.url))
-    pulumi(cli, project, env, "stack", "init", "e2e")
+    pulumi = typed_in(cli, tmp_path, project, python_host_dir, aws=emulator_aws(emulator.url))
+    pulumi("stack", "init", "e2e")
     settings = [f"{key}={value.value}" for key, value in gate_config("succeeded").items()]
-    pulumi(cli, project, env, "config", "set-all", *(f"--plaintext={s}" for s in settings))
-    up = pulumi(cli, project, env, "up", "--yes")
+    pulumi("config", "set-all", *(f"--plaintext={s}" for s in settings))
+    up = pulumi("up", "--yes")
     assert "pulumi-python:dynamic/cognito-sync:BulkPublishGate" in up.stdout
-    outputs = json.loads(pulumi(cli, project, env, "stack", "output", "--json").stdout)
+    outputs = json.loads(pulumi("stack", "output", "--json").stdout)
     assert outputs["bulkPublishStatus"] == "SUCCEEDED"
     assert outputs["gateOpen"] is True
     assert outputs["identityPoolId"] == pool_id("succeeded")
@@ -122,10 +126,10 @@ def test_pulumi_up_runs_a_yaml_program_on_the_official_yaml_host(cli, yaml_host_
         "outputs": {"answer": 42, "greeting": "${greeting}", "shout": "${greeting}!"},
     }
     (project / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
-    env = engine_env(cli, tmp_path, yaml_host_dir)
-    pulumi(cli, project, env, "stack", "init", "dev")
-    pulumi(cli, project, env, "config", "set", "greeting", "hello")
-    up = pulumi(cli, project, env, "up", "--yes")
+    pulumi = typed_in(cli, tmp_path, project, yaml_host_dir)
+    pulumi("stack", "init", "dev")
+    pulumi("config", "set", "greeting", "hello")
+    up = pulumi("up", "--yes")
     assert "+ 1 created" in up.stdout
-    shown = json.loads(pulumi(cli, project, env, "stack", "output", "--json").stdout)
+    shown = json.loads(pulumi("stack", "output", "--json").stdout)
     assert shown == {"answer": 42, "greeting": "hello", "shout": "hello!"}
