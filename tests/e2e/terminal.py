@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import fcntl
 import os
-import subprocess
+import re
 import struct
+import subprocess
 import termios
 import threading
 import time
@@ -21,15 +22,21 @@ def _take_terminal() -> None:
 
 
 class Terminal:
-    """`argv` running in a fresh session on a pty; its output collected as text."""
+    """`argv` running in a fresh session on a 200-column pty; its output collected."""
 
     def __init__(self, argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> None:
         self._master, follower = os.openpty()
-        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 160, 0, 0))
-        self.process = subprocess.Popen(  # noqa: S603 - the tests' own commands
-            list(argv), cwd=cwd, env=dict(env), stdin=follower, stdout=follower,
-            stderr=follower, start_new_session=True, preexec_fn=_take_terminal,
-        )  # fmt: skip
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+        self.process = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env={**env, "TERM": "xterm-256color"},
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            start_new_session=True,
+            preexec_fn=_take_terminal,
+        )
         os.close(follower)
         self.started = time.monotonic()
         self._chunks: list[bytes] = []
@@ -51,10 +58,11 @@ class Terminal:
                 self._chunks.append(chunk)
                 self._changed.notify_all()
 
-    @property
     def text(self) -> str:
+        """What the terminal showed so far, without escape sequences or carriage returns."""
         with self._changed:
-            return b"".join(self._chunks).decode(errors="replace").replace("\r\n", "\n")
+            shown = b"".join(self._chunks).decode(errors="replace")
+        return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", shown)
 
     def wait_for(self, needle: str, timeout: float) -> float:
         """Until `needle` is in the output (the monotonic time it was seen); AssertionError
@@ -62,13 +70,13 @@ class Terminal:
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                if needle in b"".join(self._chunks).decode(errors="replace"):
+                shown = b"".join(self._chunks).decode(errors="replace")
+                if needle in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", shown):
                     return time.monotonic()
                 left = deadline - time.monotonic()
                 closed = bool(self._chunks) and self._chunks[-1] == b""
                 if left <= 0 or closed:
-                    said = b"".join(self._chunks).decode(errors="replace")
-                    raise AssertionError(f"never saw {needle!r}; the terminal said:\n{said}")
+                    raise AssertionError(f"never saw {needle!r}; the terminal said:\n{shown}")
                 self._changed.wait(left)
 
     def ctrl_c(self) -> float:

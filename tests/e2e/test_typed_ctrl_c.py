@@ -16,23 +16,17 @@ What a user sees, measured (the prints say how long each step took):
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import re
-import struct
-import subprocess
-import termios
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from harness.scenarios import pool, pool_id
 from tests.e2e.support import GATE_TYPE, Typed, gate_config
+from tests.e2e.terminal import Terminal
 from tests.e2e.test_engine_gone import descendants, processes
 
 pytestmark = [
@@ -46,52 +40,9 @@ DEADLINE = "120"
 """The gate's timeoutSeconds: every bound below is far under it."""
 
 
-@dataclass
-class Terminal:
-    """A command whose terminal is a pseudo-terminal this test holds the other end of."""
-
-    process: subprocess.Popen
-    master: int
-    screen: bytearray = field(default_factory=bytearray)
-
-    def ctrl_c(self) -> None:
-        os.write(self.master, b"\x03")
-
-    def text(self) -> str:
-        """What the terminal showed so far, without escape sequences."""
-        shown = bytes(self.screen).decode(errors="replace")
-        return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", shown)
-
-    def _read(self) -> None:
-        while True:
-            try:
-                chunk = os.read(self.master, 65536)
-            except OSError:  # EIO: every process holding the terminal is gone
-                return
-            if not chunk:
-                return
-            self.screen.extend(chunk)
-
-
 def in_terminal(pulumi: Typed, *args: str) -> Terminal:
-    """`pulumi <args>` started in a session of its own with a new pseudo-terminal (200 columns)
-    as its controlling terminal, as a terminal emulator starts a shell's command."""
-    master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
-    process = subprocess.Popen(
-        [str(pulumi.engine.cli.path), *args],
-        cwd=pulumi.cwd,
-        env={**pulumi.engine.environ(), "TERM": "xterm-256color"},
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        start_new_session=True,
-        preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0),  # the pty: its terminal
-    )
-    os.close(slave)
-    terminal = Terminal(process, master)
-    threading.Thread(target=terminal._read, daemon=True).start()
-    return terminal
+    """`pulumi <args>` in a terminal of its own, as a terminal emulator starts a shell's command."""
+    return Terminal([str(pulumi.engine.cli.path), *args], pulumi.cwd, pulumi.engine.environ())
 
 
 def until(condition: Callable[[], bool], seconds: float, what: Callable[[], str]) -> float:
@@ -117,10 +68,7 @@ def waiting_up(typed, project, emulator):
     run = descendants(terminal.process.pid, processes())
     assert any("-m pulumi.dynamic" in command for _, command in map(processes().get, run))
     yield pulumi, terminal, run
-    if terminal.process.poll() is None:
-        terminal.process.kill()
-        terminal.process.wait(timeout=30)
-    os.close(terminal.master)
+    terminal.close()
 
 
 def state(pulumi: Typed) -> dict:
