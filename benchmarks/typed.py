@@ -141,6 +141,9 @@ def _report(entries: dict, ups: dict[str, float]) -> None:
     for key in ENGINE_METADATA:
         present = ["yes" if key in entries[way, 1] else "no" for way in WAYS]
         row(f"  has {key}: typed / inline", " / ".join(present))
+    keys = {way: set(entries[way, 1]) for way in WAYS}
+    only = sorted(keys["typed"] ^ keys["inline"])
+    row("  fields in one way's entry only", ", ".join(only) or "none (the same fields)")
     frames = [str(len(entries[way, 1].get("stackTrace", []))) for way in WAYS]
     row("  stackTrace frames: typed / inline", " / ".join(frames))
     typed, inline = ups["typed"], ups["inline"]
