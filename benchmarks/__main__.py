@@ -12,6 +12,8 @@
 - a settled check: the gate's share of an up vs one AWS CLI process vs a warm boto3 call, and
   what Check and Diff load (`settled.py`);
 - the gate's state entry for 1, 10 and 100 pools (`state.py`);
+- the project's stack under the language host (typed `pulumi up`) beside the Automation API
+  inline program: the gate's state entry and a settled `up` (`typed.py`);
 - the deadline overrun against a trickling peer and one that never answers (`overrun.py`);
 - the operator command on N pools: wall time, calls, threads, a throttled stretch, and one
   `--timeout` for all (`command.py`).
@@ -47,6 +49,7 @@ from .pools import bench_pools
 from .settled import bench_settled
 from .state import bench_state
 from .support import emulator_client
+from .typed import bench_typed
 
 try:
     from .poll import bench_poll
@@ -207,6 +210,7 @@ def main() -> int:
         bench_poll()
     bench_settled()
     bench_state()
+    bench_typed()
     bench_overrun()
     bench_command()
     bench_pools()

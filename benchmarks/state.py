@@ -49,14 +49,12 @@ def bench_state() -> None:
 
             stack = session.stack(f"state-{count}", program)
             stack.up()
-            resources = stack.export_stack().deployment["resources"]
-            [entries[count]] = [r for r in resources if r["type"] == GATE_TYPE]
+            entries[count] = gate_entry(stack)
     row("state: bytes for N pools: whole / ours / engine metadata", "")
     ours = {}
     for count, entry in entries.items():
-        ours[count] = _size({key: entry[key] for key in OURS if key in entry})
-        metadata = _size({key: entry[key] for key in ENGINE_METADATA if key in entry})
-        row(f"  {count}", f"{_size(entry)} / {ours[count]} / {metadata}")
+        whole, ours[count], metadata = entry_sizes(entry)
+        row(f"  {count}", f"{whole} / {ours[count]} / {metadata}")
     one = ours[1]
     row(
         f"state: ours for one pool (target < {ONE_POOL_TARGET})",
@@ -74,6 +72,20 @@ def bench_state() -> None:
         f"state: whole entry, one pool (target < {ONE_POOL_TARGET})",
         f"{whole_one} bytes: {'met' if whole_one < ONE_POOL_TARGET else 'NOT met'}",
     )
+
+
+def gate_entry(stack) -> dict:
+    """The one gate resource's entry in the stack's exported state."""
+    resources = stack.export_stack().deployment["resources"]
+    [entry] = [r for r in resources if r["type"] == GATE_TYPE]
+    return entry
+
+
+def entry_sizes(entry: dict) -> tuple[int, int, int]:
+    """Bytes of the entry as JSON: the whole, ours (OURS) and the engine's (ENGINE_METADATA)."""
+    ours = _size({key: entry[key] for key in OURS if key in entry})
+    metadata = _size({key: entry[key] for key in ENGINE_METADATA if key in entry})
+    return _size(entry), ours, metadata
 
 
 def _size(value) -> int:

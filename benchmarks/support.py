@@ -85,12 +85,21 @@ class EngineSession:
     def __init__(self, engine: EngineEnvironment, project: Path) -> None:
         self.engine, self.project = engine, project
 
-    def stack(self, name: str, program: Callable[[], None], config: dict[str, str] | None = None):
+    def stack(
+        self,
+        name: str,
+        program: Callable[[], None],
+        config: dict[str, str] | None = None,
+        path: bool = False,
+    ):
+        """Stack `name` of the project copy, running `program` inline, with `config` on top of
+        aws:region us-east-1 (`path`: keys are paths, e.g. `ns:list[0]`)."""
         from pulumi import automation as auto
 
         stack = self.engine.stack(name, self.project, program)
         values = {"aws:region": "us-east-1", **(config or {})}
-        stack.set_all_config({key: auto.ConfigValue(value) for key, value in values.items()})
+        configured = {key: auto.ConfigValue(value) for key, value in values.items()}
+        stack.set_all_config(configured, path=path)
         return stack
 
 
