@@ -179,19 +179,17 @@ def typed(engine: EngineEnvironment, stack: LocalStack, *args: str) -> None:
     """`pulumi <args>` in the stack's folder, shown first; Stopped when it fails."""
     print(f"$ pulumi {shlex.join(args)}", flush=True)
     ran = run([str(engine.cli.path), *args], stack.folder, engine.environ())
-    if ran.interrupts:
-        say(f"interrupted: `pulumi {args[0]}` of the {stack.name} ended (exit {ran.code}).")
+    if ran.code == 0:
+        return
+    ended = f"`pulumi {args[0]}` of the {stack.name} ended with exit {ran.code}"
+    # A Ctrl-C reaches this process only where the CLI does not read the terminal itself (its
+    # interactive display reads the key); either way the CLI says above how the update ended.
+    say(f"interrupted: {ended}" if ran.interrupts else f"{ended}: the CLI says why above")
+    if args[0] in ("up", "destroy", "refresh"):
         left = stranded(engine, stack)
-        if left:
-            say(f"the {stack.name} stack is left {left}: `make unlock` clears it.")
-        else:
-            say("nothing is left locked or pending: the next `make up` starts where this ended.")
-        raise Stopped(INTERRUPTED)
-    if ran.code != 0:
-        said = f"`pulumi {args[0]}` failed for the {stack.name} (exit {ran.code}): the CLI says why"
-        left = stranded(engine, stack) if args[0] in ("up", "destroy") else ""
-        say(f"{said} above" + (f"; the stack is {left}: `make unlock` clears it" if left else ""))
-        raise Stopped(1)
+        say(f"the {stack.name} stack is left {left}: `make unlock` clears it" if left else
+            "nothing is left locked or pending: the next `make up` starts afresh")  # fmt: skip
+    raise Stopped(INTERRUPTED if ran.interrupts else 1)
 
 
 def stranded(engine: EngineEnvironment, stack: LocalStack) -> str:
@@ -292,7 +290,8 @@ def config_copy(stack: LocalStack, fresh: bool = False) -> str:
     target = RUN_DIR / f"{stack.name.replace(' ', '-').lower()}.Pulumi.{STACK}.yaml"
     if fresh or not target.exists():
         shutil.copy(stack.folder / f"Pulumi.{STACK}.yaml", target)
-    return os.path.relpath(target, stack.folder)
+    inside = target.resolve().is_relative_to(PROJECT_DIR)
+    return os.path.relpath(target, stack.folder) if inside else str(target)
 
 
 def _project(stack: LocalStack) -> str:

@@ -36,6 +36,7 @@ def start(run_dir: Path, with_moto: bool) -> dict:
                 [*command, str(port)],
                 cwd=PROJECT_DIR,
                 env=clean_environ(),
+                stdin=subprocess.DEVNULL,  # nothing of the terminal: it may close before them
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

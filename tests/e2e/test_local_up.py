@@ -1,47 +1,184 @@
-"""`make up` and `make down` through the real engine: both stacks, the gate's wait, the consumer,
-with a caller environment full of AWS and Pulumi settings that must not reach any child; and
-the tracked stack files left as they were."""
+"""`make up`, `make down` and `make unlock` as a user runs them, through the real engine: the
+typed `pulumi` commands of the three local stacks, with a caller environment full of AWS and
+Pulumi settings that must not reach any child; and a Ctrl-C pressed in the terminal while the
+gate waits (once: the CLI cancels gracefully and `make up` waits for it; twice: it stops at once
+and `make unlock` clears what is left). State and servers live under tmp_path (BPG_LOCAL_ROOT);
+the committed stack files are left as they were."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
 from harness import local
+from harness.paths import PROJECT_DIR
+from tests.e2e.terminal import Terminal
 
 pytestmark = pytest.mark.e2e
+DEMO = json.loads((PROJECT_DIR / "examples" / "local-seed.json").read_text())["pools"][0]
+CALLER = {
+    # Each would break the run if it reached the provider or the CLI.
+    "AWS_SESSION_TOKEN": "host-session-token",
+    "AWS_PROFILE": "host-profile-that-does-not-exist",
+    "AWS_ACCESS_KEY_ID": "AKIAHOSTKEY000000000",
+    "PULUMI_BACKEND_URL": "s3://host-bucket-that-does-not-exist",
+}
 
 
-def test_make_up_runs_both_stacks_through_the_engine_and_make_down_destroys_them(
-    cli, tmp_path, monkeypatch, capsys
-):
-    for name, value in {
-        # Each would break the run if it reached the provider or the CLI.
-        "AWS_SESSION_TOKEN": "host-session-token",
-        "AWS_PROFILE": "host-profile-that-does-not-exist",
-        "AWS_ACCESS_KEY_ID": "AKIAHOSTKEY000000000",
-        "PULUMI_BACKEND_URL": "s3://host-bucket-that-does-not-exist",
-        "PULUMI_RUNTIME_VIRTUALENV": str(tmp_path / "no-venv"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr(local, "RUN_DIR", tmp_path / "run")
-    monkeypatch.setattr(local, "SERVICES", tmp_path / "run" / "services.json")
-    monkeypatch.setattr(local, "STATE_DIR", tmp_path / "state")
-    stack_files = [d / "Pulumi.local.yaml" for d in (local.PROJECT_DIR, local.CONSUMER_DIR)]
+@pytest.fixture
+def make(cli, tmp_path, monkeypatch):
+    """`make <target>` in the project, its local state under tmp_path; `make down` at the end."""
+    env = {**os.environ, **CALLER, "BPG_LOCAL_ROOT": str(tmp_path)}
+    env["PULUMI_RUNTIME_VIRTUALENV"] = str(tmp_path / "no-venv")
+    stack_files = [stack.folder / "Pulumi.local.yaml" for stack in local.STACKS]
     before = [path.read_text() for path in stack_files]
+
+    def run(target: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["make", "--no-print-directory", target], cwd=PROJECT_DIR, env=env,
+            capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+
+    run.env, run.root = env, tmp_path
+    yield run
+    run("down")
+    assert [path.read_text() for path in stack_files] == before
+
+
+def resources(root: Path) -> dict[str, list[str]]:
+    """Each local stack's resource types in its state file."""
+    found = {}
+    for stack in (root / ".pulumi-state" / ".pulumi" / "stacks").glob("*/local.json"):
+        deployment = json.loads(stack.read_text())["checkpoint"].get("latest") or {}
+        found[stack.parent.name] = [r["type"] for r in deployment.get("resources", [])]
+    return found
+
+
+def emulator(root: Path, path: str, body: dict | None = None) -> dict:
+    """The local emulator's control API."""
+    url = json.loads((root / ".local-run" / "services.json").read_text())["emulator"] + path
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method="POST" if data else "GET")
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read() or b"{}")
+
+
+def reads(root: Path) -> int:
     try:
-        assert local.up() == 0
-        out = capsys.readouterr().out
-    finally:
-        assert local.down() == 0
+        return emulator(root, "/_emulator/calls")["calls"]["GetBulkPublishDetails"]
+    except (OSError, KeyError):  # not started yet
+        return 0
+
+
+def until(condition, seconds: float, said) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, said()
+        time.sleep(0.05)
+
+
+def test_make_up_types_the_commands_of_all_three_stacks_and_make_down_destroys_them(make):
+    up = make("up")
+    assert up.returncode == 0, up.stdout + up.stderr
+    out = up.stdout
+    for typed in ("$ pulumi stack select --create local", "$ pulumi up --yes --config-file",
+                  "$ pulumi stack output --json"):  # fmt: skip
+        assert out.count(typed) == 3, typed
     assert "IN_PROGRESS (waiting" in out  # the gate waited on the demo pool, live
     assert '"bulkPublishStatus": "SUCCEEDED"' in out
-    assert '"producerStatus": "SUCCEEDED"' in out
+    assert '"producerStatus": "SUCCEEDED"' in out  # the Python consumer read it
+    assert "read from organization/bulk-publish-gate/local" in out  # so did the YAML consumer
+    assert "our stand-in" in out or "language host: pulumi-language-python" in out
     if local.aws_plugin_dir() is None:
         assert "status-only" in out
-    for stack in (tmp_path / "state" / ".pulumi" / "stacks").glob("*/local.json"):
-        deployment = json.loads(stack.read_text())["checkpoint"].get("latest") or {}
-        assert not deployment.get("resources"), stack
-    assert [path.read_text() for path in stack_files] == before
-    assert not local.SERVICES.exists()
+    assert len(resources(make.root)) == 3
+    down = make("down")
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert down.stdout.count("$ pulumi destroy --yes --stack local") == 3
+    assert not any(resources(make.root).values())
+    assert not (make.root / ".local-run" / "services.json").exists()
+
+
+def test_one_ctrl_c_cancels_gracefully_and_the_next_make_up_works(make):
+    terminal = Terminal(["make", "--no-print-directory", "up"], PROJECT_DIR, make.env)
+    try:
+        until(lambda: reads(make.root) >= 1, 120, terminal.text)  # the gate is waiting
+        pressed = terminal.ctrl_c()
+        said = terminal.wait_for("^C received; cancelling", 10) - pressed
+        finished = terminal.wait_for("Duration:", 120) - pressed
+        code = terminal.wait(timeout=120)
+        ended = time.monotonic() - pressed
+    finally:
+        terminal.close()
+    shown = terminal.text()
+    print(f"measured: one Ctrl-C in make up: the CLI said so after {said:.2f}s, its update "
+          f"ended after {finished:.2f}s, make after {ended:.2f}s (exit {code})")  # fmt: skip
+    assert code != 0
+    assert "Traceback" not in shown
+    assert "SUCCEEDED after" in shown  # the gate's call ran to its end (the demo pool settled)
+    assert "error: update canceled" in shown
+    assert "nothing is left locked or pending" in shown
+    assert "==> the consumer (" not in shown  # no stack runs after it
+    again = make("up")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "pending operations" not in again.stdout
+
+
+def test_two_ctrl_c_stop_at_once_and_make_unlock_clears_what_is_left(make):
+    # Piped (`tee -i` ignores the Ctrl-C it gets too), the CLI's display is not interactive and
+    # does not read the terminal: each Ctrl-C is a SIGINT to the whole foreground group, `make
+    # up` included, which says so and waits for the CLI.
+    piped = ["sh", "-c", f"make --no-print-directory up 2>&1 | tee -i {make.root / 'up.log'}"]
+    terminal = Terminal(piped, PROJECT_DIR, make.env)
+    try:
+        until(lambda: reads(make.root) >= 1, 120, terminal.text)
+        stuck = {**DEMO, "bulk_publish": {**DEMO["bulk_publish"], "in_progress_reads": 100000}}
+        emulator(make.root, "/_emulator/pools", stuck)  # it would wait out its deadline
+        terminal.ctrl_c()
+        terminal.wait_for("^C received; cancelling", 10)
+        pressed = terminal.ctrl_c()
+        said = terminal.wait_for("^C received; terminating", 10) - pressed
+        code = terminal.wait(timeout=60)
+        ended = time.monotonic() - pressed
+    finally:
+        terminal.close()
+    shown = terminal.text()
+    print(f"measured: two Ctrl-C in make up: 'terminating' after {said:.2f}s, make ended "
+          f"{ended:.2f}s after the second (exit {code})")  # fmt: skip
+    assert code != 0
+    assert ended < 60  # not the gate's deadline: the local stack's is 120 s
+    assert "Traceback" not in shown
+    assert "==> Ctrl-C: pulumi is cancelling the update" in shown
+    assert "==> Ctrl-C again: pulumi stops at once" in shown
+    assert "the producer stack is left with operations pending: `make unlock` clears it" in shown
+    emulator(make.root, "/_emulator/pools", DEMO)
+    unlock = make("unlock")
+    assert unlock.returncode == 0, unlock.stdout + unlock.stderr
+    assert "$ pulumi refresh --yes --clear-pending-creates --stack local" in unlock.stdout
+    assert "the producer stack: cleared" in unlock.stdout
+    again = make("up")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "pending operations" not in again.stdout
+
+
+def test_make_down_fails_loudly_naming_a_stack_it_could_not_destroy(make):
+    assert make("up").returncode == 0
+    # A lock of a run that is still going on (as another terminal's `pulumi up` holds it).
+    locks = make.root / ".pulumi-state" / ".pulumi" / "locks" / "organization"
+    lock = locks / "bulk-publish-gate" / "local" / "0e000000-0000-4000-8000-000000000001.json"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    lock.write_text(json.dumps({"pid": 1, "username": "someone", "hostname": "elsewhere",
+                                "timestamp": "2026-12-02T00:00:00Z"}))  # fmt: skip
+    down = make("down")
+    assert down.returncode != 0
+    assert "locked" in down.stdout + down.stderr  # the CLI's own message is shown
+    assert "could not destroy the producer stack: it is still deployed" in down.stdout
+    assert resources(make.root)["bulk-publish-gate"]  # and it is
+    lock.unlink()
