@@ -1,19 +1,13 @@
 """`make up` / `make down` / `make unlock`: the `local` stacks through the real Pulumi engine, by
-the very `pulumi` commands a user types.
+the `pulumi` commands a user types, each shown before it runs, its output to the terminal.
 
-up: find the engine (`pulumi` on PATH, else the project's pinned build, built now when Go is
-here), start the Cognito Sync emulator (and moto, where the pulumi-aws plugin is installed) on
-free ports, then in each stack's folder — the producer (the gate waits, then opens), the Python
-consumer and the YAML consumer, which read its outputs — type `pulumi stack select --create
-local`, `pulumi config set` for what differs here from the committed stack file (into a copy of
-it in .local-run/), `pulumi up --yes` and `pulumi stack output --json`, each line shown before
-it runs and its output straight to the terminal. Without the pulumi-aws plugin the stacks run
-status-only. With no engine and no Go: one line on how to install one, and exit 1.
-
-down: `pulumi destroy --yes` in each folder that has a `local` stack (consumers first), then
-stop the servers; exit 1, naming the stack, when a destroy failed. unlock: after an update was
-stopped hard (a second Ctrl-C), `pulumi cancel --yes` and `pulumi refresh --yes
---clear-pending-creates` where a stack is left locked or with operations pending.
+up: find the engine (`pulumi` on PATH, else the pinned build, made now when Go is here), start
+the Cognito Sync emulator (and moto, where the pulumi-aws plugin is) on free ports, then in each
+stack's folder (the producer, then the Python and the YAML consumer): `pulumi stack select
+--create local`, `pulumi config set --config-file` for what differs here from the committed
+stack file (into a copy in .local-run/), `pulumi up --yes`, `pulumi stack output --json`.
+down: `pulumi destroy --yes` in each folder (consumers first), stop the servers; exit 1 naming
+a stack not destroyed. unlock: clear the lock and pending operations a hard stop left.
 """
 
 from __future__ import annotations
@@ -38,7 +32,7 @@ from .engine import (
     emulator_aws,
     find_hosts,
 )
-from .engine.hosts import on_path
+from .engine.hosts import aws_plugin_dir, on_path
 from .paths import PROJECT_DIR
 from .terminal import run
 
@@ -90,27 +84,17 @@ class Stopped(Exception):
         self.code = code
 
 
-def aws_plugin_dir() -> Path | None:
-    """Where a pulumi-resource-aws plugin is: on PATH, else in ~/.pulumi/plugins; None here."""
-    found = shutil.which("pulumi-resource-aws")
-    if found:
-        return Path(found).parent
-    plugins = Path("~/.pulumi/plugins").expanduser()
-    installed = sorted(plugins.glob("resource-aws-v*/pulumi-resource-aws"))
-    return installed[-1].parent if installed else None
-
-
 def say(text: str) -> None:
     print(f"==> {text}", flush=True)
 
 
-def find_engine() -> Cli | None:
-    """`pulumi` on PATH, else the project's build (made or brought up to date when Go is here,
-    the language hosts with it)."""
+def find_engine(build_now: bool = True) -> Cli | None:
+    """`pulumi` on PATH, else the project's build (with `build_now`, made or brought up to date
+    when Go is here, the language hosts with it)."""
     found = on_path("pulumi")
     if found:
         return Cli(found, "PATH")
-    if shutil.which("go"):
+    if build_now and shutil.which("go"):
         if built_cli() is None:
             say("no pulumi on PATH: building the pinned engine (the first build takes minutes)")
         try:
@@ -132,7 +116,8 @@ def up() -> int:
     say(f"engine: pulumi {cli.version()} ({'on PATH' if cli.origin == 'PATH' else cli.path})")
     hosts = {host.name: host for host in find_hosts()}
     for host in hosts.values():
-        say(f"language host: {host.name} ({host.path}{', our stand-in' if _ours(host) else ''})")
+        ours = host.origin == "built" and host.name == "pulumi-language-python"
+        say(f"language host: {host.name} ({host.path}{', our stand-in' if ours else ''})")
     if plugin is None:
         say(
             "pulumi-aws plugin not found (it cannot be built here): the stacks run "
@@ -208,7 +193,7 @@ def stranded(engine: EngineEnvironment, stack: LocalStack) -> str:
 
 
 def down(destroy: bool = True) -> int:
-    cli = find_cli_quietly()
+    cli = find_engine(build_now=False)
     services = servers.running(RUN_DIR)
     failed = []
     if destroy and cli and STATE_DIR.exists():
@@ -235,7 +220,7 @@ def down(destroy: bool = True) -> int:
 
 def unlock() -> int:
     """Clear what a hard-stopped update left: the lock, then the pending operations."""
-    cli = find_cli_quietly()
+    cli = find_engine(build_now=False)
     if cli is None or not STATE_DIR.exists():
         say("no local state: nothing to unlock")
         return 0
@@ -254,11 +239,6 @@ def unlock() -> int:
     except Stopped as stopped:
         return stopped.code
     return 0
-
-
-def find_cli_quietly() -> Cli | None:
-    found = on_path("pulumi")
-    return Cli(found, "PATH") if found else built_cli()
 
 
 def has_local_stack(engine: EngineEnvironment, stack: LocalStack) -> bool:
@@ -298,10 +278,6 @@ def _project(stack: LocalStack) -> str:
     import yaml
 
     return yaml.safe_load((stack.folder / "Pulumi.yaml").read_text())["name"]
-
-
-def _ours(host) -> bool:
-    return host.origin == "built" and host.name == "pulumi-language-python"
 
 
 def main(argv: list[str]) -> int:

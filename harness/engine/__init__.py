@@ -11,7 +11,7 @@ from .environment import (
     project_program,
 )
 from .gotool import BIN_DIR, EngineUnavailable
-from .hosts import PYTHON_HOST, YAML_HOST, build_hosts, find_hosts, host_dir
+from .hosts import PYTHON_HOST, YAML_HOST, aws_plugin_dir, build_hosts, find_hosts, host_dir
 
 __all__ = [
     "BIN_DIR",
@@ -20,6 +20,7 @@ __all__ = [
     "Cli",
     "EngineEnvironment",
     "EngineUnavailable",
+    "aws_plugin_dir",
     "build",
     "build_hosts",
     "built_cli",

@@ -126,3 +126,14 @@ def host_dir(tool: GoTool, log: Callable[[str], None] = print) -> Path:
         return BIN_DIR  # no Go to check its pins with: the one `make engine` installed
     key = tool.key()
     return BIN_DIR if tool.is_current(key) else tool.compiled(key, log)
+
+
+def aws_plugin_dir() -> Path | None:
+    """Where a pulumi-resource-aws plugin is: on PATH, else in ~/.pulumi/plugins; None here (it
+    cannot be built on this machine)."""
+    found = shutil.which("pulumi-resource-aws")
+    if found:
+        return Path(found).parent
+    plugins = Path("~/.pulumi/plugins").expanduser()
+    installed = sorted(plugins.glob("resource-aws-v*/pulumi-resource-aws"))
+    return installed[-1].parent if installed else None

@@ -17,11 +17,11 @@ import pytest
 from harness.engine import (
     EngineEnvironment,
     EngineUnavailable,
+    aws_plugin_dir,
     emulator_aws,
     ensure_cli,
     project_copy,
 )
-from harness.local import aws_plugin_dir
 
 PASSPHRASE = "e2e-tests-protect-nothing"
 NO_AWS_PLUGIN = (
