@@ -135,7 +135,9 @@ def test_two_ctrl_c_stop_at_once_and_make_unlock_clears_what_is_left(make):
     # Piped (`tee -i` ignores the Ctrl-C it gets too), the CLI's display is not interactive and
     # does not read the terminal: each Ctrl-C is a SIGINT to the whole foreground group, `make
     # up` included, which says so and waits for the CLI.
-    piped = ["sh", "-c", f"make --no-print-directory up 2>&1 | tee -i {make.root / 'up.log'}"]
+    # (pipefail: the pipeline's status is make's, not tee's)
+    piped = ["bash", "-c", "set -o pipefail; make --no-print-directory up 2>&1 | "
+             f"tee -i {make.root / 'up.log'}"]  # fmt: skip
     terminal = Terminal(piped, PROJECT_DIR, make.env)
     try:
         until(lambda: reads(make.root) >= 1, 120, terminal.text)
