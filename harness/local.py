@@ -7,19 +7,16 @@ stack's folder (the producer, then the Python and the YAML consumer): `pulumi st
 --create local`, `pulumi config set --config-file` for what differs here from the committed
 stack file (into a copy in .local-run/), `pulumi up --yes`, `pulumi stack output --json`.
 down: `pulumi destroy --yes` in each folder (consumers first), stop the servers; exit 1 naming
-a stack not destroyed. unlock: clear the lock and pending operations a hard stop left.
+a stack not destroyed. Both first clear operations a hard-stopped update left pending (not a
+lock: another run may hold it). unlock: clear the lock and pending operations a hard stop left.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import shlex
 import shutil
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 from . import services as servers
 from .engine import (
@@ -29,51 +26,30 @@ from .engine import (
     build,
     build_hosts,
     built_cli,
-    emulator_aws,
     find_hosts,
 )
 from .engine.hosts import aws_plugin_dir, on_path
+from .local_stacks import (
+    RUN_DIR,
+    STACK,
+    STACKS,
+    STATE_DIR,
+    LocalStack,
+    config_copy,
+    has_local_stack,
+    has_state,
+    local_engine,
+    stranded,
+)
 from .paths import PROJECT_DIR
 from .terminal import run
 
-LOCAL_ROOT = Path(os.environ.get("BPG_LOCAL_ROOT") or PROJECT_DIR)
-"""Where .local-run/ and .pulumi-state/ are: the project, unless a test moves them."""
-RUN_DIR = LOCAL_ROOT / ".local-run"
-STATE_DIR = LOCAL_ROOT / ".pulumi-state"
-STACK = "local"
-PASSPHRASE = "bulk-publish-gate-local-demo"  # noqa: S105
-"""Protects nothing real: the local stack holds no secret. Documented in the README."""
 INSTALL_HINT = (
     "no Pulumi engine here: no `pulumi` on PATH and no Go to build the project's pinned one "
     "(install Go 1.26+ and run `make engine`, or install the CLI: "
     "https://www.pulumi.com/docs/install/)"
 )
 INTERRUPTED = 130
-
-
-@dataclass(frozen=True)
-class LocalStack:
-    """One stack of `make up`, in the order they run."""
-
-    name: str
-    folder: Path
-    host: str
-    """The language host its Pulumi.yaml's runtime needs."""
-    status_only_key: str | None = None
-    """The key that leaves out its AWS resource where the pulumi-aws plugin is missing."""
-
-
-STACKS = (
-    LocalStack(
-        "producer", PROJECT_DIR, "pulumi-language-python",
-        "bulk-publish-gate:publishCompletionParameter",
-    ),
-    LocalStack(
-        "consumer", PROJECT_DIR / "examples" / "consumer", "pulumi-language-python",
-        "bulk-publish-gate-consumer:publishReadyParameter",
-    ),
-    LocalStack("YAML consumer", PROJECT_DIR / "examples" / "consumer-yaml", "pulumi-language-yaml"),
-)  # fmt: skip
 
 
 class Stopped(Exception):
@@ -146,6 +122,7 @@ def up_stack(engine: EngineEnvironment, stack: LocalStack, services: dict, with_
     say(f"the {stack.name} ({where}/)")
     config = config_copy(stack, fresh=True)
     typed(engine, stack, "stack", "select", "--create", STACK)
+    clear_pending(engine, stack, config)
     for args in overrides(stack, services, with_aws):
         typed(engine, stack, "config", "set", "--config-file", config, *args)
     typed(engine, stack, "up", "--yes", "--config-file", config)
@@ -171,25 +148,31 @@ def typed(engine: EngineEnvironment, stack: LocalStack, *args: str) -> None:
     # interactive display reads the key); either way the CLI says above how the update ended.
     say(f"interrupted: {ended}" if ran.interrupts else f"{ended}: the CLI says why above")
     if args[0] in ("up", "destroy", "refresh"):
-        left = stranded(engine, stack)
-        say(f"the {stack.name} stack is left {left}: `make unlock` clears it" if left else
-            "nothing is left locked or pending: the next `make up` starts afresh")  # fmt: skip
+        say(after_stop(stranded(engine, stack), stack))
     raise Stopped(INTERRUPTED if ran.interrupts else 1)
 
 
-def stranded(engine: EngineEnvironment, stack: LocalStack) -> str:
-    """'locked', 'with operations pending', both, or '' (asked of the CLI, quietly)."""
-    found = []
-    project = _project(stack)
-    locks = STATE_DIR / ".pulumi" / "locks" / "organization" / project / STACK
-    if locks.is_dir() and any(locks.iterdir()):
-        found.append("locked")
-    exported = engine.pulumi("stack", "export", "--stack", STACK, cwd=stack.folder, timeout=60)
-    if exported.returncode == 0 and json.loads(exported.stdout)["deployment"].get(
-        "pending_operations"
-    ):
-        found.append("with operations pending")
-    return " and ".join(found)
+def after_stop(left: str, stack: LocalStack) -> str:
+    if not left:
+        return "nothing is left locked or pending: the next `make up` starts afresh"
+    if "locked" in left:
+        return f"the {stack.name} stack is left {left}: `make unlock` clears it"
+    return (
+        f"the {stack.name} stack is left {left}: the next `make up` or `make down` clears "
+        "them first (so does `make unlock`)"
+    )
+
+
+def clear_pending(engine: EngineEnvironment, stack: LocalStack, config: str) -> None:
+    """Operations a hard-stopped update left pending (two Ctrl-C), cleared as `make unlock`
+    does, before this run's own command: with them, `pulumi up --yes` refuses to run. A locked
+    stack is left as it is (another run may hold it): its command then fails, saying so."""
+    if not has_state(stack):
+        return  # a stack made just now: nothing can be pending
+    if stranded(engine, stack) == "with operations pending":
+        say(f"the {stack.name} stack has operations left pending by a stopped update: clearing")
+        typed(engine, stack, "refresh", "--yes", "--clear-pending-creates",
+              "--stack", STACK, "--config-file", config)  # fmt: skip
 
 
 def down(destroy: bool = True) -> int:
@@ -202,6 +185,7 @@ def down(destroy: bool = True) -> int:
             if not has_local_stack(engine, stack):
                 continue
             try:
+                clear_pending(engine, stack, config_copy(stack))
                 typed(engine, stack, "destroy", "--yes", "--stack", STACK,
                       "--config-file", config_copy(stack))  # fmt: skip
             except Stopped:
@@ -239,45 +223,6 @@ def unlock() -> int:
     except Stopped as stopped:
         return stopped.code
     return 0
-
-
-def has_local_stack(engine: EngineEnvironment, stack: LocalStack) -> bool:
-    if not (stack.folder / "Pulumi.yaml").exists():
-        return False
-    listed = engine.pulumi("stack", "ls", "--json", cwd=stack.folder, timeout=60)
-    return listed.returncode == 0 and any(
-        entry["name"] == STACK for entry in json.loads(listed.stdout or "[]")
-    )
-
-
-def local_engine(cli: Cli, services: dict, plugin: Path | None) -> EngineEnvironment:
-    """State in .pulumi-state (kept for `make down`), PULUMI_HOME in .local-run, emulator keys."""
-    return EngineEnvironment(
-        cli=cli,
-        home=RUN_DIR / "pulumi-home",
-        backend=STATE_DIR,
-        passphrase=PASSPHRASE,
-        aws=emulator_aws(services.get("emulator", "http://127.0.0.1:9")),
-        extra_path=(plugin,) if plugin else (),
-    )
-
-
-def config_copy(stack: LocalStack, fresh: bool = False) -> str:
-    """The stack's config file for `--config-file`, as typed in its folder: a copy of the
-    committed stack file in .local-run/ (made afresh by each `up`; `pulumi config set
-    --config-file` edits the copy, and the committed file stays as it is)."""
-    RUN_DIR.mkdir(parents=True, exist_ok=True)
-    target = RUN_DIR / f"{stack.name.replace(' ', '-').lower()}.Pulumi.{STACK}.yaml"
-    if fresh or not target.exists():
-        shutil.copy(stack.folder / f"Pulumi.{STACK}.yaml", target)
-    inside = target.resolve().is_relative_to(PROJECT_DIR)
-    return os.path.relpath(target, stack.folder) if inside else str(target)
-
-
-def _project(stack: LocalStack) -> str:
-    import yaml
-
-    return yaml.safe_load((stack.folder / "Pulumi.yaml").read_text())["name"]
 
 
 def main(argv: list[str]) -> int:

@@ -12,7 +12,7 @@ import shutil
 import pytest
 from pulumi import automation as auto
 
-from harness.local import PASSPHRASE as LOCAL_PASSPHRASE
+from harness.local_stacks import PASSPHRASE as LOCAL_PASSPHRASE
 from harness.paths import PROJECT_DIR
 from harness.scenarios import pool, pool_id
 from tests.e2e.support import Typed, gate_config, outputs

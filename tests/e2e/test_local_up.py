@@ -1,9 +1,10 @@
 """`make up`, `make down` and `make unlock` as a user runs them, through the real engine: the
 typed `pulumi` commands of the three local stacks, with a caller environment full of AWS and
 Pulumi settings that must not reach any child; and a Ctrl-C pressed in the terminal while the
-gate waits (once: the CLI cancels gracefully and `make up` waits for it; twice: it stops at once
-and `make unlock` clears what is left). State and servers live under tmp_path (BPG_LOCAL_ROOT);
-the committed stack files are left as they were."""
+gate waits (once: the CLI cancels gracefully and `make up` waits for it; twice: it stops at
+once, and the next `make up` clears the pending operation it left); `make unlock` for a lock.
+State and servers live under tmp_path (BPG_LOCAL_ROOT); the committed stack files are left as
+they were."""
 
 from __future__ import annotations
 
@@ -131,7 +132,7 @@ def test_one_ctrl_c_cancels_gracefully_and_the_next_make_up_works(make):
     assert "pending operations" not in again.stdout
 
 
-def test_two_ctrl_c_stop_at_once_and_make_unlock_clears_what_is_left(make):
+def test_two_ctrl_c_stop_at_once_and_the_next_make_up_clears_what_is_left(make):
     # Piped (`tee -i` ignores the Ctrl-C it gets too), the CLI's display is not interactive and
     # does not read the terminal: each Ctrl-C is a SIGINT to the whole foreground group, `make
     # up` included, which says so and waits for the CLI.
@@ -159,18 +160,19 @@ def test_two_ctrl_c_stop_at_once_and_make_unlock_clears_what_is_left(make):
     assert "Traceback" not in shown
     assert "==> Ctrl-C: pulumi is cancelling the update" in shown
     assert "==> Ctrl-C again: pulumi stops at once" in shown
-    assert "the producer stack is left with operations pending: `make unlock` clears it" in shown
+    assert "the producer stack is left with operations pending: the next `make up`" in shown
     emulator(make.root, "/_emulator/pools", DEMO)
-    unlock = make("unlock")
-    assert unlock.returncode == 0, unlock.stdout + unlock.stderr
-    assert "$ pulumi refresh --yes --clear-pending-creates --stack local" in unlock.stdout
-    assert "the producer stack: cleared" in unlock.stdout
+    # A bare `pulumi up --yes` would run too, warning of the create "interrupted" and asking for
+    # an interactive `pulumi refresh`: `make up` clears it first, as `make unlock` does.
     again = make("up")
     assert again.returncode == 0, again.stdout + again.stderr
+    assert "the producer stack has operations left pending by a stopped update" in again.stdout
+    assert again.stdout.count("$ pulumi refresh --yes --clear-pending-creates") == 1
+    assert "interrupted while creating" not in again.stdout + again.stderr
     assert "pending operations" not in again.stdout
 
 
-def test_make_down_fails_loudly_naming_a_stack_it_could_not_destroy(make):
+def test_make_down_fails_loudly_on_a_locked_stack_and_make_unlock_clears_it(make):
     assert make("up").returncode == 0
     # A lock of a run that is still going on (as another terminal's `pulumi up` holds it).
     locks = make.root / ".pulumi-state" / ".pulumi" / "locks" / "organization"
@@ -183,4 +185,12 @@ def test_make_down_fails_loudly_naming_a_stack_it_could_not_destroy(make):
     assert "locked" in down.stdout + down.stderr  # the CLI's own message is shown
     assert "could not destroy the producer stack: it is still deployed" in down.stdout
     assert resources(make.root)["bulk-publish-gate"]  # and it is
-    lock.unlink()
+    unlock = make("unlock")  # as the message says, once that run is known to be gone
+    assert unlock.returncode == 0, unlock.stdout + unlock.stderr
+    assert "$ pulumi cancel --yes --stack local" in unlock.stdout
+    assert "the producer stack: cleared" in unlock.stdout
+    assert "the consumer stack: nothing to clear" in unlock.stdout
+    assert not lock.exists()
+    down = make("down")
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert not any(resources(make.root).values())
