@@ -145,7 +145,11 @@ def test_two_ctrl_c_stop_at_once_and_the_next_make_up_clears_what_is_left(make):
         stuck = {**DEMO, "bulk_publish": {**DEMO["bulk_publish"], "in_progress_reads": 100000}}
         emulator(make.root, "/_emulator/pools", stuck)  # it would wait out its deadline
         terminal.ctrl_c()
+        # Pressed again once both have said so, as a person would: a process that has not yet
+        # run when the second SIGINT comes gets the two as one (signals are not queued), so a
+        # press right after the CLI's line could reach `make up` as one Ctrl-C (seen 1 in 22).
         terminal.wait_for("^C received; cancelling", 10)
+        terminal.wait_for("==> Ctrl-C: pulumi is cancelling the update", 10)
         pressed = terminal.ctrl_c()
         said = terminal.wait_for("^C received; terminating", 10) - pressed
         code = terminal.wait(timeout=60)
