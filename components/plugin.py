@@ -106,8 +106,8 @@ class GateProvider(sdk.Provider):
 
     async def update(self, request: sdk.UpdateRequest) -> sdk.UpdateResponse:
         if request.preview:
-            return sdk.UpdateResponse(properties=_unknown(request.new_inputs))
-        outs = await self._run(lifecycle.run, local(request.new_inputs), request.urn)
+            return sdk.UpdateResponse(properties=_unknown(request.news))
+        outs = await self._run(lifecycle.run, local(request.news), request.urn)
         return sdk.UpdateResponse(properties=wire(outs))
 
     async def read(self, request: sdk.ReadRequest) -> sdk.ReadResponse:
