@@ -34,9 +34,9 @@ def ops(preview) -> dict[str, str]:
     return {step["urn"].rsplit("::", 1)[1]: step["op"] for step in steps}
 
 
-def several_pools(stack) -> None:
-    """The example's gate on two pools (`pool` and `pool2`) instead of one."""
-    path = stack.project / "Pulumi.yaml"
+def several_pools(project) -> None:
+    """The example's gate in `project` on two pools (`pool` and `pool2`) instead of one."""
+    path = project / "Pulumi.yaml"
     settings = yaml.safe_load(path.read_text())
     settings["config"]["pool2"] = {"type": "string"}
     gate = settings["resources"]["gate"]["properties"]
@@ -52,12 +52,14 @@ def failed(spec: dict) -> dict:
 
 @pytest.mark.parametrize("pools", [1, 2], ids=["one-pool", "two-pools"])
 def test_a_plugin_gate_deploys_again_fails_on_a_failed_pool_refreshes_and_destroys(
-    stack, emulator, pools
+    stack,  # noqa: F811 - the fixture imported above
+    emulator,
+    pools,
 ):
     first = pool("succeeded")
     watched = [pool_id("succeeded")]
     if pools == 2:
-        several_pools(stack)
+        several_pools(stack.project)
         emulator.backend.put_pool(pool("succeeded", identity_pool_id=SECOND))
         stack("config", "set", "pool2", SECOND)
         watched.append(SECOND)
