@@ -70,14 +70,26 @@ class Spec:
     """The stack config key (without the namespace), e.g. `timeoutSeconds`."""
     kind: str
     """How text (config, options) is read: text, list, int, decimal, bool or instant."""
-    rule: Callable[[Any], str | None]
-    """Why a value breaks the rule, or None."""
+    rule: Callable[[Any], str | tuple[str | Ref, ...] | None]
+    """Why a value breaks the rule (a `Problem.reason`: it may name other fields), or None."""
     doc: str
     """What it does, for the command's help and the schema."""
     option: str | None = None
     """The operator command's option (`--timeout`); None: not an option."""
     group: str | None = None
     """The command's option group: aws, freshness or waiting."""
+
+
+def _pool_id_rule(value: Any) -> str | tuple[str | Ref, ...] | None:
+    """The pool id's rule; when it is missing, the list of several is named as each surface
+    names it (identityPoolIds, bulk-publish-gate:identityPoolIds, POOL...)."""
+    if value in ("", None):
+        return (
+            "is required: the identity pool id, e.g. us-east-1:0f5b6a1e-...-1a2b3c4d5e6f (or ",
+            Ref("identity_pool_ids"),
+            ", a list of several)",
+        )
+    return pool_id_problem(value)
 
 
 def _input(default: Any, config: str, kind: str, rule, doc: str, option=None, group=None):
@@ -89,8 +101,8 @@ class GateInputs:
     """The validated inputs of one gate; field names are the resource's property names."""
 
     identity_pool_id: str = _input(
-        "", "identityPoolId", "text", pool_id_problem,
-        "the pool to watch, e.g. us-east-1:0f5b...; empty when identity_pool_ids is set",
+        "", "identityPoolId", "text", _pool_id_rule,
+        "the pool to watch, e.g. us-east-1:0f5b...; empty when a list of several pools is given",
     )  # fmt: skip
     identity_pool_ids: tuple[str, ...] = _input(
         (), "identityPoolIds", "list", pool_ids_rule,

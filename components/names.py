@@ -53,10 +53,7 @@ def pool_id_problem(value: Any) -> str | None:
             f"must be a string, an identity pool id such as us-east-1:0f5b... (got {shown(value)})"
         )
     if not value:
-        return (
-            "is required: the identity pool id, e.g. us-east-1:0f5b6a1e-...-1a2b3c4d5e6f (or "
-            "identity_pool_ids, a list of several)"
-        )
+        return "must not be empty: an identity pool id such as us-east-1:0f5b6a1e-...-1a2b3c4d5e6f"
     if len(value) > IDENTITY_POOL_ID_MAX_LENGTH:
         return f"must be at most {IDENTITY_POOL_ID_MAX_LENGTH} characters (got {len(value)})"
     if not IDENTITY_POOL_ID_PATTERN.fullmatch(value):

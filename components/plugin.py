@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import difflib
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -30,6 +31,8 @@ from .schema import GATE, PACKAGE, READ, READ_INPUTS, VERSION, schema_json
 WIRE = {name: spec.config for name, spec in SPECS.items()} | {o.prop: o.stack for o in OUTPUTS}
 """Property name -> its name on the wire (the schema's)."""
 LOCAL = {wire: name for name, wire in WIRE.items()}
+TAKES = tuple(SPECS[name].config for name in READ_INPUTS)
+"""The read-once function's arguments, by their wire names."""
 UNKNOWN = object()
 """Stands for a value the engine does not know yet (preview)."""
 
@@ -89,9 +92,7 @@ class GateProvider(sdk.Provider):
 
     async def check(self, request: sdk.CheckRequest) -> sdk.CheckResponse:
         inputs, problems = lifecycle.check(local(request.new_inputs), self.aws, UNKNOWN)
-        failures = [
-            sdk.CheckFailure(WIRE.get(p.field, p.field), p.said(_wire_name)) for p in problems
-        ]
+        failures = [sdk.CheckFailure(_wire_name(p.field), p.said(_wire_name)) for p in problems]
         return sdk.CheckResponse(inputs=wire(inputs), failures=failures)
 
     async def diff(self, request: sdk.DiffRequest) -> sdk.DiffResponse:
@@ -119,10 +120,20 @@ class GateProvider(sdk.Provider):
         """Nothing to tear down: a gate owns no cloud resource, so no API call."""
 
     async def invoke(self, request: sdk.InvokeRequest) -> sdk.InvokeResponse:
+        """The read-once function: its arguments are checked as the gate's inputs are (rules,
+        AWS settings; a name it does not take is refused), then each pool is read once. A
+        failure's reason starts with the argument's name: the SDKs print it after the token."""
         if request.tok != READ:
             raise ValueError(f"unknown function {request.tok} (this package has {READ})")
-        args = {name: value for name, value in local(request.args).items() if name in READ_INPUTS}
-        outs = await self._run(lifecycle.read_once, {"mode": "observe", **args}, quiet=True)
+        args = {LOCAL[key]: plain(value) for key, value in request.args.items() if key in TAKES}
+        props, problems = lifecycle.check({**args, "mode": "observe"}, self.aws, UNKNOWN)
+        failures = [_not_taken(key) for key in request.args if key not in TAKES]
+        failures += [sdk.CheckFailure(_wire_name(p.field), p.line(_wire_name)) for p in problems]
+        if failures:
+            return sdk.InvokeResponse(failures=failures)
+        if UNKNOWN in args.values():  # an argument not known yet (preview): nor is the answer
+            return sdk.InvokeResponse(return_value=_unknown({}))
+        outs = await self._run(lifecycle.read_once, props, quiet=True)
         return sdk.InvokeResponse(return_value=wire({o.prop: outs[o.prop] for o in OUTPUTS}))
 
     async def cancel(self) -> None:
@@ -165,6 +176,15 @@ class EngineLog:
 
 def _wire_name(name: str) -> str:
     return WIRE.get(name, name)
+
+
+def _not_taken(key: str) -> sdk.CheckFailure:
+    """An argument the read-once function does not take, refused by name."""
+    near = difflib.get_close_matches(key, TAKES, n=1)
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    return sdk.CheckFailure(
+        key, f"{key} is not an argument of {READ}{hint}; it takes {', '.join(TAKES)}"
+    )
 
 
 def _unknown(inputs: Mapping[str, PropertyValue]) -> dict[str, PropertyValue]:

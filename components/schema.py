@@ -32,6 +32,9 @@ READ_INPUTS = (
 )
 """What the read-once function takes: the pools, where to call them, freshness, and how long
 failed reads may be retried (no waiting on a status)."""
+SECRET_INPUTS = ("endpoint_url",)
+"""The gate's inputs the engine masks: it prints a value Check refused beside the reason, and a
+refused endpoint may hold a `user:password@`."""
 _TYPES = {
     "text": "string",
     "instant": "string",
@@ -49,7 +52,7 @@ CONFIG = {
 }
 
 
-def _input(name: str) -> dict[str, Any]:
+def _input(name: str, secret: bool = False) -> dict[str, Any]:
     spec = SPECS[name]
     if spec.kind == "list":
         kind: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
@@ -59,7 +62,7 @@ def _input(name: str) -> dict[str, Any]:
     documented = {**kind, "description": spec.doc[0].upper() + spec.doc[1:] + "."}
     if default not in (None, (), "") and spec.kind != "list":
         documented["default"] = default
-    return documented
+    return {**documented, "secret": True} if secret else documented
 
 
 def _output(kind: str, doc: str, name: str) -> dict[str, Any]:
@@ -77,7 +80,7 @@ def _output(kind: str, doc: str, name: str) -> dict[str, Any]:
 def schema() -> dict[str, Any]:
     """The package schema, as `pulumi package get-schema` prints it."""
     settings = {key: {"type": "string", "description": doc} for key, doc in CONFIG.items()}
-    inputs = {SPECS[name].config: _input(name) for name in SPECS}
+    inputs = {SPECS[name].config: _input(name, name in SECRET_INPUTS) for name in SPECS}
     outputs = {o.stack: _output(o.kind, o.doc, o.stack) for o in OUTPUTS}
     record = {o.pool_key: _output(o.kind, o.doc, o.stack) for o in POOL_OUTPUTS}
     return {

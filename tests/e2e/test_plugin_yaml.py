@@ -7,6 +7,7 @@ and a Ctrl-C during the wait (the engine's Cancel ends it at once, no process is
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -153,3 +154,79 @@ def test_pulumi_package_get_schema_prints_the_plugins_schema(stack):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == schema()
+
+
+def edit_program(stack, change) -> None:
+    """Rewrite the stack's Pulumi.yaml through `change(settings)`."""
+    path = stack.project / "Pulumi.yaml"
+    settings = yaml.safe_load(path.read_text())
+    change(settings)
+    path.write_text(yaml.safe_dump(settings, sort_keys=False))
+
+
+PASSWORD = "hunter2pass"
+
+
+@pytest.mark.parametrize("command", [("preview",), ("up", "--yes")])
+def test_an_endpoint_with_a_password_is_refused_and_the_password_never_printed(stack, command):
+    stack.configure("succeeded")
+    url = f"http://user:{PASSWORD}@127.0.0.1:1/"
+    edit_program(stack, lambda p: p["resources"]["gate"]["properties"].update(endpointUrl=url))
+    done = stack(*command, check=False)
+    said = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert PASSWORD not in said
+    assert "property endpointUrl" in said and "must not contain credentials" in said, said
+
+
+def test_a_secret_and_unknown_endpoint_works_and_is_kept_secret(stack, emulator):
+    # upstream's checkedAt is not known at preview: the gate's endpoint is unknown in its Check.
+    stack.configure("succeeded")
+    stack("config", "set", "endpoint", emulator.url)
+
+    def change(program: dict) -> None:
+        program["config"]["endpoint"] = {"type": "string"}
+        program["resources"]["upstream"] = {
+            "type": "cognito-sync-gate:BulkPublishGate",
+            "properties": {"identityPoolId": "${downstreamPool}", "mode": "observe",
+                           "endpointUrl": "${endpoint}"},
+        }  # fmt: skip
+        later = {"fn::select": [0, ["${endpoint}", "${upstream.checkedAt}"]]}
+        program["resources"]["gate"]["properties"]["endpointUrl"] = later
+
+    edit_program(stack, change)
+    stack("up", "--yes")
+    assert outputs(stack)["gateOpen"] is True
+    state = stack("stack", "export").stdout
+    assert emulator.url not in state  # the endpoint is kept, as a secret
+    gates = [r for r in json.loads(state)["deployment"]["resources"] if r["type"].endswith("Gate")]
+    assert {r["urn"].rsplit("::", 1)[1] for r in gates} == {"upstream", "gate", "downstream"}
+    secret = {r["urn"].rsplit("::", 1)[1] for r in gates
+              if "ciphertext" in (r["outputs"].get("endpointUrl") or {})}  # fmt: skip
+    assert {"upstream", "gate"} <= secret
+
+
+@pytest.mark.parametrize(
+    ("arguments", "said"),
+    [
+        ({"identityPoolID": "${pool}"},
+         "identityPoolID is not an argument of cognito-sync-gate:index:getBulkPublishDetails "
+         "(did you mean identityPoolId?)"),
+        ({"identityPoolId": "${pool}", "timeoutSeconds": -1},
+         "timeoutSeconds must be at least 0 and at most 86400 (got -1)"),
+    ],
+)  # fmt: skip
+def test_the_read_once_function_refuses_a_bad_argument_in_one_line(stack, emulator, arguments,
+                                                                   said):  # fmt: skip
+    stack.configure("succeeded")
+    edit_program(stack, lambda p: p["variables"]["status"]["fn::invoke"].update(
+        arguments=arguments))  # fmt: skip
+    done = stack("preview", check=False)
+    printed = done.stdout + done.stderr
+    print(printed)
+    assert done.returncode != 0
+    lines = [line for line in printed.splitlines() if said in line]
+    assert lines, printed
+    assert not re.search(r"[a-z]_[a-z]", lines[0])  # the function's own (camelCase) names
+    assert "Traceback" not in printed and "saved inputs" not in printed
+    assert emulator.backend.call_count("GetBulkPublishDetails") == 0

@@ -6,10 +6,12 @@ the same outputs."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 
 import pytest
+from pulumi.runtime import rpc
 
 from components.contract import OUTPUTS
 from components.provider import BulkPublishGateProvider
@@ -157,7 +159,78 @@ def test_region_problems_name_the_plugins_own_setting(emulator):
     try:
         server.configure({f"{PACKAGE}:region": "eu-west-1"})
         _, failures = server.check({"identityPoolId": pool_id("succeeded")}, urn=URN)
+        _, refused = server.invoke(READ, {"identityPoolId": pool_id("succeeded")})
     finally:
         server.stop()
     assert [f.property for f in failures] == [f"{PACKAGE}:region"]
     assert "the pool lives in us-east-1" in failures[0].reason
+    # The read-once function checks the same settings, and says which one.
+    assert [f.property for f in refused] == [f"{PACKAGE}:region"]
+    assert refused[0].reason.startswith(f"{PACKAGE}:region is 'eu-west-1': the pool lives in")
+
+
+def test_check_without_a_pool_names_the_pool_settings_as_the_schema_does(plugin):
+    _, failures = plugin.check({}, urn=URN)
+    assert [f.property for f in failures] == ["identityPoolId"]
+    assert "(or identityPoolIds, a list of several)" in failures[0].reason
+    assert "_" not in failures[0].reason.replace("us-east-1:", "")
+
+
+def secret(value: object) -> dict:
+    """A value as the engine sends a secret (a provider that accepts secrets gets this)."""
+    return {rpc._special_sig_key: rpc._special_secret_sig, "value": value}
+
+
+def test_a_secret_endpoint_passes_check_and_create_and_is_kept(emulator, plugin):
+    emulator.backend.put_pool(pool("succeeded"))
+    props = {"identityPoolId": pool_id("succeeded"), **FAST, "endpointUrl": secret(emulator.url)}
+    inputs, failures = plugin.check(props, urn=URN)
+    assert failures == []
+    assert inputs["endpointUrl"] == emulator.url
+    _, outs = plugin.create({**inputs, "endpointUrl": secret(emulator.url)})
+    assert (outs["endpointUrl"], outs["gateOpen"]) == (emulator.url, True)
+
+
+def test_a_secret_endpoint_with_a_password_is_refused_without_it(plugin, emulator):
+    url = "http://user:hunter2pass@127.0.0.1:1/"
+    _, failures = plugin.check({"identityPoolId": pool_id("succeeded"),
+                                "endpointUrl": secret(url)}, urn=URN)  # fmt: skip
+    assert [f.property for f in failures] == ["endpointUrl"]
+    assert "must not contain credentials" in failures[0].reason
+    assert "hunter2pass" not in failures[0].reason
+    assert sum(emulator.backend.calls().values()) == 0
+
+
+POOL_ID = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
+BAD_ARGUMENTS = [
+    # (arguments, the failures' properties, what the first reason says)
+    ({"identityPoolId": POOL_ID, "timeoutSeconds": -1}, ["timeoutSeconds"],
+     "timeoutSeconds must be at least 0 and at most 86400 (got -1)"),
+    ({"identityPoolId": POOL_ID, "completedAfter": "2999-01-01T00:00:00Z"}, ["completedAfter"],
+     "completedAfter 2999-01-01T00:00:00Z is in the future"),
+    ({"identityPoolId": POOL_ID, "endpointUrl": "http://user:hunter2pass@127.0.0.1:1/"},
+     ["endpointUrl"], "endpointUrl must not contain credentials"),
+    ({"identityPoolId": POOL_ID, "region": "mars"}, ["region"],
+     "region must be an AWS region name"),
+    ({}, ["identityPoolId"], "identityPoolId is required: the identity pool id"),
+    ({"identityPoolID": POOL_ID}, ["identityPoolID", "identityPoolId"],
+     f"identityPoolID is not an argument of {READ} (did you mean identityPoolId?); it takes "
+     "identityPoolId, identityPoolIds, maxConcurrency, region, endpointUrl, completedAfter, "
+     "maxAgeSeconds, timeoutSeconds"),
+    ({"identityPoolId": POOL_ID, "startBulkPublish": True}, ["startBulkPublish"],
+     f"startBulkPublish is not an argument of {READ}; it takes identityPoolId,"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("arguments", "named", "said"), BAD_ARGUMENTS)
+def test_the_read_once_function_checks_its_arguments_as_the_gate_does(
+    emulator, plugin, arguments, named, said
+):
+    outs, failures = plugin.invoke(READ, arguments)
+    assert [f.property for f in failures] == named
+    assert failures[0].reason.startswith(said), failures[0].reason
+    for failure in failures:  # each face names its own settings: the function's camelCase
+        assert not re.search(r"[a-z]_[a-z]", failure.reason), failure.reason
+        assert "hunter2pass" not in failure.reason
+    assert outs == {}
+    assert sum(emulator.backend.calls().values()) == 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 
 from components.aws_settings import (
@@ -14,7 +17,7 @@ from components.aws_settings import (
 )
 from components.cognito_sync import CognitoSync
 from components.errors import ConfigurationError
-from components.inputs import GateInputs, config_name, validate
+from components.inputs import SPECS, GateInputs, config_name, validate
 from components.names import region_problem
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
@@ -368,6 +371,41 @@ def test_one_pool_or_several_never_both():
         "bulk-publish-gate:identityPoolId and bulk-publish-gate:identityPoolIds are both set: "
         "give one pool, or several"
     ]
+
+
+def _names_leaked(text: str) -> set[str]:
+    """The fields a text names by their Python (snake_case) names (`region` and `mode` are
+    words as well as names: the namer's own output is checked by the faces' tests)."""
+    return {name for name in SPECS if "_" in name and re.search(rf"\b{name}\b", text)}
+
+
+NAMED_BY_A_REASON = [
+    # Inputs whose reasons name other fields: every face must say those its own way.
+    {},
+    {"identity_pool_id": ""},
+    {"identity_pool_id": POOL, "identity_pool_ids": [POOL, "eu-west-1:0b"]},
+    {"identity_pool_id": POOL, "poll_interval_seconds": 10, "max_poll_interval_seconds": 5},
+    {"identity_pool_id": POOL, "completed_after": "2999-01-01T00:00:00Z"},
+    {"identity_pool_ids": [POOL, ""]},
+    *({"identity_pool_id": POOL, **change} for change, _, _ in BAD),
+]
+
+
+@pytest.mark.parametrize("props", NAMED_BY_A_REASON)
+def test_a_reason_names_other_fields_only_through_the_faces_namer(props):
+    _, problems = validate(props, now=datetime.now(UTC))
+    assert problems
+    for problem in problems:
+        said = problem.said(lambda name: f"<{name.upper()}>")
+        assert _names_leaked(said) == set(), said
+
+
+def test_a_missing_pool_names_the_list_as_each_face_does():
+    _, problems = validate({})
+    assert [p.field for p in problems] == ["identity_pool_id"]
+    assert "(or bulk-publish-gate:identityPoolIds, a list of several)" in problems[0].said(
+        config_name
+    )
 
 
 EAST, EAST_2 = (
