@@ -70,8 +70,10 @@ class Spec:
     """The stack config key (without the namespace), e.g. `timeoutSeconds`."""
     kind: str
     """How text (config, options) is read: text, list, int, decimal, bool or instant."""
-    rule: Callable[[Any], str | tuple[str | Ref, ...] | None]
-    """Why a value breaks the rule (a `Problem.reason`: it may name other fields), or None."""
+    rule: Callable[..., str | tuple[str | Ref, ...] | None]
+    """Why a value breaks the rule (a `Problem.reason`: it may name other fields), or None; a
+    list's rule also takes `unknown=`, the placeholder of elements not computed yet, which it
+    skips."""
     doc: str
     """What it does, for the command's help and the schema."""
     option: str | None = None
@@ -191,12 +193,15 @@ def validate(
     """Apply defaults and every rule; the inputs when all pass, else every problem found.
 
     A value equal to `unknown` (a preview placeholder for a value not computed yet) skips its
-    rule; the inputs are then None even when nothing known breaks a rule. With `now`, a
-    completed_after in the future is refused too (no bulk publish can have completed then).
+    rule; a list with such elements (a pool computed by another resource) has only its known
+    elements checked. The inputs are then None even when nothing known breaks a rule. With
+    `now`, a completed_after in the future is refused too (no bulk publish can have completed
+    then).
     """
     values = {name: props.get(name) for name in SPECS}
     values = {name: DEFAULTS[name] if v is None else v for name, v in values.items()}
     pending = {name for name, v in values.items() if unknown is not None and v == unknown}
+    partly = {name for name, v in values.items() if _holds(v, unknown)}
     several = values["identity_pool_ids"] not in ((), [])
     skipped = pending | (
         {"identity_pool_id"} if several and values["identity_pool_id"] == "" else set()
@@ -204,16 +209,27 @@ def validate(
     problems = [
         Problem(name, reason)
         for name, spec in SPECS.items()
-        if name not in skipped and (reason := spec.rule(values[name])) is not None
+        if name not in skipped
+        and (reason := _reason(spec, values[name], unknown if name in partly else None)) is not None
     ]
     named = {problem.field for problem in problems}
     if several and not skipped & {"identity_pool_id"} and "identity_pool_id" not in named:
         both = ("and ", Ref("identity_pool_ids"), " are both set: give one pool, or several")
         problems.append(Problem("identity_pool_id", both))
     problems += _relations(values, pending, now, problems)
-    if problems or pending:
+    if problems or pending or partly:
         return None, problems
     return _typed(values), []
+
+
+def _holds(value: Any, unknown: object) -> bool:
+    """Whether `value` is a list with an element not known yet."""
+    return unknown is not None and isinstance(value, list | tuple) and unknown in value
+
+
+def _reason(spec: Spec, value: Any, unknown: object) -> str | None:
+    """Why `value` breaks its rule; a list's rule skips its elements equal to `unknown`."""
+    return spec.rule(value) if unknown is None else spec.rule(value, unknown=unknown)
 
 
 def _relations(values, pending, now, problems) -> list[Problem]:

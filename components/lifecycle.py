@@ -34,8 +34,10 @@ def check(news: dict[str, Any], aws: AwsDefaults, unknown: object) -> tuple[dict
 
 def replaces(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
     """What forces a new gate: other pools (compared as lists: the old outputs of several pools
-    hold identity_pool_id as the pools joined with `,`). Anything else is an update, made on
-    every `pulumi up` so that the gate reads again."""
+    hold identity_pool_id as the pools joined with `,`). A pool not known yet (a preview, the
+    list or one element computed by a resource being created) may be another: a replace, the
+    run's own Diff deciding with the values. Anything else is an update, made on every `pulumi
+    up` so that the gate reads again."""
     if _pools(olds) == _pools(news):
         return []
     return ["identity_pool_ids" if news.get("identity_pool_ids") else "identity_pool_id"]
@@ -104,7 +106,9 @@ def reported() -> Iterator[None]:
 
 def _pools(props: dict[str, Any]) -> tuple[str, ...]:
     several = props.get("identity_pool_ids") or ()
-    return tuple(several) if several else (props.get("identity_pool_id") or "",)
+    if several:  # a list, or a face's placeholder for one not known yet
+        return tuple(several) if isinstance(several, list | tuple) else (several,)
+    return (props.get("identity_pool_id") or "",)
 
 
 def _without_credentials(props: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from . import lifecycle, lifeline
@@ -45,12 +46,13 @@ class BulkPublishGateProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate every input before any API call; failures name the field and the rule."""
-        inputs, problems = lifecycle.check(news, self._aws(), UNKNOWN)
+        inputs, problems = lifecycle.check(_marked(news), self._aws(), UNKNOWN)
         return CheckResult(inputs, [CheckFailure(p.field, p.said(config_name)) for p in problems])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Always a change, so every `pulumi up` reads again; other pools replace the gate."""
-        moved = lifecycle.replaces(olds, news)
+        """Always a change, so every `pulumi up` reads again; other pools replace the gate (a
+        pool not known yet in a preview may be another one: a replace)."""
+        moved = lifecycle.replaces(olds, _marked(news))
         return DiffResult(changes=True, replaces=moved, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -72,3 +74,16 @@ class BulkPublishGateProvider(ResourceProvider):
     def _aws(self) -> AwsDefaults:
         # configure() runs once per process before any other call; a bare instance has no config.
         return getattr(self, "aws", None) or AwsDefaults()
+
+
+def _marked(value: Any) -> Any:
+    """`value` with each value not known yet (the SDK's server gives `pulumi.output.Unknown`
+    objects for the engine's unknowns in a preview, in lists and maps too) as UNKNOWN, which
+    goes back to the engine as unknown."""
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {key: _marked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_marked(item) for item in value]
+    return value

@@ -34,18 +34,22 @@ spaces, `_`, exponent, sign `+`, other digits, inf or nan."""
 # The rules: each returns why a value breaks it, or None.
 
 
-def pool_ids_rule(value: Any) -> str | None:
+def pool_ids_rule(value: Any, unknown: object = None) -> str | None:
+    """Elements equal to `unknown` (not computed yet: a preview) are skipped; the others are
+    checked, each named by its index."""
     if value in (None, (), []):
         return None
     if not isinstance(value, list | tuple):
         return f"must be a list of identity pool ids (got {shown(value)})"
     if len(value) > MAX_POOLS:
         return f"must hold at most {MAX_POOLS} pools (got {len(value)})"
-    for index, pool in enumerate(value):
+    known = [(i, pool) for i, pool in enumerate(value) if unknown is None or pool != unknown]
+    for index, pool in known:
         if (reason := pool_id_problem(pool)) is not None:
             return f"[{index}] {reason}"
-    if len(set(value)) < len(value):
-        twice = next(pool for index, pool in enumerate(value) if pool in value[:index])
+    pools = [pool for _, pool in known]
+    if len(set(pools)) < len(pools):
+        twice = next(pool for index, pool in enumerate(pools) if pool in pools[:index])
         return f"lists {twice} twice"
     return None
 
