@@ -17,6 +17,21 @@ from .rules import parse_text
 
 PARAMETER_NAME_KEY = "completionParameterName"
 PUBLISH_PARAMETER_KEY = "publishCompletionParameter"
+STACK_KEYS = {
+    PARAMETER_NAME_KEY: (
+        "text", "",
+        "the SSM parameter the stack creates once the gate opens: letters, digits and _.-/, "
+        "starting with / when it has a path (default: "
+        "`/bulk-publish-gate/<region>/<pool guid>/completed-at`; several pools: "
+        "`/bulk-publish-gate/pools/<hash of the pools>/completed-at`)",
+    ),
+    PUBLISH_PARAMETER_KEY: (
+        "bool", True,
+        "whether the stack creates that parameter; false: a status-only stack, with no AWS "
+        "resource (no SSM parameter, no pulumi-aws plugin), that only exports the status",
+    ),
+}  # fmt: skip
+"""This stack's own keys, beside the gate's inputs: key -> (kind, default, meaning)."""
 
 
 @dataclass(frozen=True)
