@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 
 from .aws_settings import AwsDefaults, region_problems
-from .inputs import SPECS, parse_field, validate
+from .inputs import SPECS, config_name, parse_field, validate
 from .names import parameter_name_problem, region_of_pool
 from .resource import BulkPublishGateArgs
 from .rules import parse_text
@@ -57,11 +57,7 @@ def read_stack_config(
     config = config or pulumi.Config()
 
     def key(name: str) -> str:  # `bulk-publish-gate:timeoutSeconds`; other settings as named
-        if name in SPECS:
-            return f"{config.name}:{SPECS[name].config}"
-        return (
-            f"{config.name}:{name}" if name in (PARAMETER_NAME_KEY, PUBLISH_PARAMETER_KEY) else name
-        )
+        return f"{config.name}:{name}" if name in STACK_KEYS else config_name(name, config.name)
 
     if aws_region is None:
         aws_region = pulumi.Config("aws").get("region")

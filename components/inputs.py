@@ -185,10 +185,10 @@ SPECS: dict[str, Spec] = {f.name: f.metadata["spec"] for f in FIELDS}
 DEFAULTS: dict[str, Any] = {f.name: f.default for f in FIELDS}
 
 
-def config_name(name: str) -> str:
+def config_name(name: str, namespace: str = NAMESPACE) -> str:
     """How the stack config says a field: `bulk-publish-gate:timeoutSeconds`; other settings
     (`aws:profile`, an environment variable) as they are."""
-    return f"{NAMESPACE}:{SPECS[name].config}" if name in SPECS else name
+    return f"{namespace}:{SPECS[name].config}" if name in SPECS else name
 
 
 def validate(
