@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= venv
 PY := $(VENV)/bin/python
 
-.PHONY: up down unlock engine test e2e fuzz lint format emulator bench lock clean
+.PHONY: up down unlock engine test e2e fuzz lint format docs emulator bench lock clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -52,6 +52,10 @@ lint: $(VENV)/.installed
 format: $(VENV)/.installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+## Write docs/reference/ and Pulumi.yaml's config section from the tables (a unit test fails when stale).
+docs: $(VENV)/.installed
+	$(PY) -m components.docs docs/reference
 
 ## The Cognito Sync emulator on its own, with the example seed.
 emulator: $(VENV)/.installed

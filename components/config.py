@@ -10,13 +10,28 @@ from typing import Any
 import pulumi
 
 from .aws_settings import AwsDefaults, region_problems
-from .inputs import SPECS, parse_field, validate
+from .inputs import SPECS, config_name, parse_field, validate
 from .names import parameter_name_problem, region_of_pool
 from .resource import BulkPublishGateArgs
 from .rules import parse_text
 
 PARAMETER_NAME_KEY = "completionParameterName"
 PUBLISH_PARAMETER_KEY = "publishCompletionParameter"
+STACK_KEYS = {
+    PARAMETER_NAME_KEY: (
+        "text", "",
+        "the SSM parameter the stack creates once the gate opens: letters, digits and _.-/, "
+        "starting with / when it has a path (default: "
+        "`/bulk-publish-gate/<region>/<pool guid>/completed-at`; several pools: "
+        "`/bulk-publish-gate/pools/<hash of the pools>/completed-at`)",
+    ),
+    PUBLISH_PARAMETER_KEY: (
+        "bool", True,
+        "whether the stack creates that parameter; false: a status-only stack, with no AWS "
+        "resource (no SSM parameter, no pulumi-aws plugin), that only exports the status",
+    ),
+}  # fmt: skip
+"""This stack's own keys, beside the gate's inputs: key -> (kind, default, meaning)."""
 
 
 @dataclass(frozen=True)
@@ -42,11 +57,7 @@ def read_stack_config(
     config = config or pulumi.Config()
 
     def key(name: str) -> str:  # `bulk-publish-gate:timeoutSeconds`; other settings as named
-        if name in SPECS:
-            return f"{config.name}:{SPECS[name].config}"
-        return (
-            f"{config.name}:{name}" if name in (PARAMETER_NAME_KEY, PUBLISH_PARAMETER_KEY) else name
-        )
+        return f"{config.name}:{name}" if name in STACK_KEYS else config_name(name, config.name)
 
     if aws_region is None:
         aws_region = pulumi.Config("aws").get("region")

@@ -94,11 +94,13 @@ OUTPUTS = (
            "ISO-8601 UTC completion, set when SUCCEEDED (several pools: the latest, once all "
            "SUCCEEDED)."),
     Output("failureMessage", "failure_message", "failureMessage", "string", "Why the last bulk "
-           "publish FAILED (several pools: the first three failed pools' and a count)."),
+           "publish FAILED; set only then (several pools: the first three failed pools' and a "
+           "count)."),
     Output("gateOpen", "gate_open", "gateOpen", "boolean", "True exactly when the status is "
            "SUCCEEDED and fresh (several pools: when every pool is)."),
     Output("gateReason", "gate_reason", "gateReason", "string", "open, or why the gate is "
-           "closed: in_progress, failed, not_started, stale."),
+           "closed: in_progress (still running at the deadline), failed, not_started, stale "
+           "(SUCCEEDED before the freshness bound)."),
     Output("checkedAt", "checked_at", "checkedAt", "string", "ISO-8601 UTC time of the read "
            "(several pools: the oldest of their reads)."),
     Output("pools", "pools", None, "pools", "Several pools only: each pool id and its own "

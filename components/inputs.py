@@ -75,11 +75,15 @@ class Spec:
     list's rule also takes `unknown=`, the placeholder of elements not computed yet, which it
     skips."""
     doc: str
-    """What it does, for the command's help and the schema."""
+    """What it means, as one fragment (lowercase, no full stop) that every surface renders: the
+    command's help, the schema, Pulumi.yaml, `BulkPublishGateArgs` and docs/reference/."""
     option: str | None = None
     """The operator command's option (`--timeout`); None: not an option."""
     group: str | None = None
     """The command's option group: aws, freshness or waiting."""
+    read_once: bool = False
+    """The plugin's read-once function takes it too (the pools, where to call them, freshness,
+    and how long failed reads may be retried: nothing about waiting on a status)."""
 
 
 def _pool_id_rule(value: Any) -> str | tuple[str | Ref, ...] | None:
@@ -94,8 +98,9 @@ def _pool_id_rule(value: Any) -> str | tuple[str | Ref, ...] | None:
     return pool_id_problem(value)
 
 
-def _input(default: Any, config: str, kind: str, rule, doc: str, option=None, group=None):
-    return field(default=default, metadata={"spec": Spec(config, kind, rule, doc, option, group)})
+def _input(default: Any, *spec: Any, read_once: bool = False):
+    """A field of the table: its default, then its Spec (config, kind, rule, doc, option, group)."""
+    return field(default=default, metadata={"spec": Spec(*spec, read_once=read_once)})
 
 
 @dataclass(frozen=True)
@@ -104,61 +109,74 @@ class GateInputs:
 
     identity_pool_id: str = _input(
         "", "identityPoolId", "text", _pool_id_rule,
-        "the pool to watch, e.g. us-east-1:0f5b...; empty when a list of several pools is given",
+        "the identity pool to watch, such as us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f; "
+        "required, unless several pools are given instead", read_once=True,
     )  # fmt: skip
     identity_pool_ids: tuple[str, ...] = _input(
         (), "identityPoolIds", "list", pool_ids_rule,
-        "several pools watched by one gate, each in the region its id names",
+        "several identity pools watched at once by one gate, instead of one pool: each in the "
+        "region its id names (unless a region is set); the gate opens only when every pool is "
+        "open", read_once=True,
     )  # fmt: skip
     max_concurrency: int = _input(
         8, "maxConcurrency", "int", number_rule(1, MAX_CONCURRENCY, integer=True),
-        "the most calls in flight at once", "--max-concurrency", "waiting",
+        "with several pools, the most calls in flight at once; throttling slows them all",
+        "--max-concurrency", "waiting", read_once=True,
     )  # fmt: skip
     mode: str = _input(
         "gate", "mode", "text", mode_rule,
-        "gate: fail unless SUCCEEDED and fresh; observe: never fail on a status, only export it",
+        "how the gate acts on the status: gate fails the deployment unless it is SUCCEEDED "
+        "and fresh; observe never fails, it only exports the status",
     )  # fmt: skip
     timeout_seconds: int = _input(
         1800, "timeoutSeconds", "int", number_rule(0, MAX_TIMEOUT_SECONDS, integer=True),
-        "the longest to wait, whole seconds", "--timeout", "waiting",
+        "the longest to wait while a bulk publish is IN_PROGRESS, in whole seconds (0: read "
+        "once); failed reads are retried within it", "--timeout", "waiting", read_once=True,
     )  # fmt: skip
     poll_interval_seconds: float = _input(
         5.0, "pollIntervalSeconds", "decimal",
         number_rule(MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS),
-        "the first delay between reads", "--poll-interval", "waiting",
+        "the first delay between reads, in seconds (a plain decimal such as 5 or 0.5); the "
+        "backoff doubles it, with jitter", "--poll-interval", "waiting",
     )  # fmt: skip
     max_poll_interval_seconds: float = _input(
         30.0, "maxPollIntervalSeconds", "decimal",
         number_rule(MIN_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS),
-        "the cap of the delay between reads", "--max-poll-interval", "waiting",
+        "the cap of the delay between reads, in seconds; at least the first delay",
+        "--max-poll-interval", "waiting",
     )  # fmt: skip
     wait_for_start: bool = _input(
         False, "waitForStart", "bool", bool_rule,
-        "wait while NOT_STARTED (or stale) too, for a bulk publish someone else starts",
-        "--wait-for-start", "waiting",
+        "wait while the status is NOT_STARTED (or stale) too, for a bulk publish another "
+        "pipeline is about to start", "--wait-for-start", "waiting",
     )  # fmt: skip
     region: str | None = _input(
         None, "region", "text", region_rule,
-        "the region to call (default: aws:region, else the pool id's prefix)", "--region", "aws",
+        "the region to call for every pool (default: with one pool, aws:region where set; else "
+        "the region each pool id starts with); a region name even with another endpoint",
+        "--region", "aws", read_once=True,
     )  # fmt: skip
     endpoint_url: str | None = _input(
         None, "endpointUrl", "text", url_rule,
-        "call this endpoint instead of AWS's (default: AWS_ENDPOINT_URL_COGNITO_SYNC, else AWS)",
-        "--endpoint-url", "aws",
+        "a Cognito Sync endpoint to call instead of AWS's (default: "
+        "AWS_ENDPOINT_URL_COGNITO_SYNC, else AWS)", "--endpoint-url", "aws", read_once=True,
     )  # fmt: skip
     completed_after: datetime | None = _input(  # noqa: RUF009 - a field() with its spec
         None, "completedAfter", "instant", instant_rule,
-        "a SUCCEEDED that completed before this ISO-8601 UTC instant is stale",
-        "--completed-after", "freshness",
+        "freshness: a SUCCEEDED that completed before this ISO-8601 UTC instant (such as "
+        "2026-11-23T12:00:00Z) is stale; not in the future", "--completed-after", "freshness",
+        read_once=True,
     )  # fmt: skip
     max_age_seconds: int = _input(
         0, "maxAgeSeconds", "int", number_rule(0, MAX_AGE_SECONDS, integer=True),
-        "a SUCCEEDED that completed more than this long before the read is stale (0: no bound)",
-        "--max-age-seconds", "freshness",
+        "freshness: a SUCCEEDED that completed more than this many seconds before the read is "
+        "stale (0: no bound); with an instant bound too, the later one wins",
+        "--max-age-seconds", "freshness", read_once=True,
     )  # fmt: skip
     start_bulk_publish: bool = _input(
         False, "startBulkPublish", "bool", bool_rule,
-        "in create and update, start a bulk publish when NOT_STARTED, FAILED or stale",
+        "in create and update only (never preview or refresh), start a bulk publish when the "
+        "pool is NOT_STARTED, FAILED or stale, then wait for it; needs cognito-sync:BulkPublish",
     )  # fmt: skip
 
     def as_props(self) -> dict[str, Any]:
@@ -181,10 +199,10 @@ SPECS: dict[str, Spec] = {f.name: f.metadata["spec"] for f in FIELDS}
 DEFAULTS: dict[str, Any] = {f.name: f.default for f in FIELDS}
 
 
-def config_name(name: str) -> str:
+def config_name(name: str, namespace: str = NAMESPACE) -> str:
     """How the stack config says a field: `bulk-publish-gate:timeoutSeconds`; other settings
     (`aws:profile`, an environment variable) as they are."""
-    return f"{NAMESPACE}:{SPECS[name].config}" if name in SPECS else name
+    return f"{namespace}:{SPECS[name].config}" if name in SPECS else name
 
 
 def validate(

@@ -76,6 +76,7 @@ def number_rule(low: float, high: float, *, integer: bool = False) -> Callable[[
             return f"must be {kind} (got {shown(value)})"
         return None
 
+    rule.bounds = (low, high)  # type: ignore[attr-defined] # the reference's range (docs.py)
     return rule
 
 

@@ -20,18 +20,9 @@ VERSION = "0.1.0"
 GATE = f"{PACKAGE}:index:BulkPublishGate"
 READ = f"{PACKAGE}:index:getBulkPublishDetails"
 POOL_RECORD = f"{PACKAGE}:index:PoolRecord"
-READ_INPUTS = (
-    "identity_pool_id",
-    "identity_pool_ids",
-    "max_concurrency",
-    "region",
-    "endpoint_url",
-    "completed_after",
-    "max_age_seconds",
-    "timeout_seconds",
-)
-"""What the read-once function takes: the pools, where to call them, freshness, and how long
-failed reads may be retried (no waiting on a status)."""
+READ_INPUTS = tuple(name for name, spec in SPECS.items() if spec.read_once)
+"""What the read-once function takes (`Spec.read_once`): the pools, where to call them,
+freshness, and how long failed reads may be retried (no waiting on a status)."""
 SECRET_INPUTS = ("endpoint_url",)
 """The gate's inputs the engine masks: it prints a value Check refused beside the reason, and a
 refused endpoint may hold a `user:password@`."""

@@ -215,8 +215,8 @@ BAD_ARGUMENTS = [
     ({}, ["identityPoolId"], "identityPoolId is required: the identity pool id"),
     ({"identityPoolID": POOL_ID}, ["identityPoolID", "identityPoolId"],
      f"identityPoolID is not an argument of {READ} (did you mean identityPoolId?); it takes "
-     "identityPoolId, identityPoolIds, maxConcurrency, region, endpointUrl, completedAfter, "
-     "maxAgeSeconds, timeoutSeconds"),
+     "identityPoolId, identityPoolIds, maxConcurrency, timeoutSeconds, region, endpointUrl, "
+     "completedAfter, maxAgeSeconds"),
     ({"identityPoolId": POOL_ID, "startBulkPublish": True}, ["startBulkPublish"],
      f"startBulkPublish is not an argument of {READ}; it takes identityPoolId,"),
 ]  # fmt: skip

@@ -9,8 +9,9 @@ import pulumi
 import pytest
 import yaml
 
-from components.config import default_parameter_name, read_stack_config
+from components.config import STACK_KEYS, default_parameter_name, read_stack_config
 from components.contract import BulkPublishDetails
+from components.docs import pulumi_config, sentence
 from components.errors import TransientError
 from components.inputs import SPECS, GateInputs
 from components.names import parameter_name_problem
@@ -100,9 +101,7 @@ def test_pulumi_yaml_declares_every_key_with_the_code_defaults():
     defaults = GateInputs(identity_pool_id="").as_props()
     types = {"text": "string", "instant": "string", "decimal": "string", "list": "array",
              "int": "integer", "bool": "boolean"}  # fmt: skip
-    assert set(declared) == {spec.config for spec in SPECS.values()} | {
-        "completionParameterName", "publishCompletionParameter"
-    }  # fmt: skip
+    assert set(declared) == {spec.config for spec in SPECS.values()} | set(STACK_KEYS)
     for prop, spec in SPECS.items():
         key = spec.config
         assert declared[key]["type"] == types[spec.kind], key
@@ -115,7 +114,20 @@ def test_pulumi_yaml_declares_every_key_with_the_code_defaults():
             ).lower().removesuffix(".0")
         else:
             assert defaults[prop] in (None, ""), key
-    assert "completionParameterName" in declared
+
+
+NAMES = {spec.config: name for name, spec in SPECS.items()}
+
+
+@pytest.mark.parametrize("key", list(pulumi_config()))
+def test_pulumi_yaml_says_each_key_in_the_tables_words(key):
+    # Type, default and description, as `make docs` writes them from the inputs table (and
+    # config.STACK_KEYS): a description edited in Pulumi.yaml alone fails here.
+    declared = yaml.safe_load((Path(__file__).parents[2] / "Pulumi.yaml").read_text())["config"]
+    assert declared.get(key) == pulumi_config()[key], f"Pulumi.yaml's {key}: run `make docs`"
+    assert declared[key]["description"].startswith(
+        sentence(SPECS[NAMES[key]].doc) if key in NAMES else sentence(STACK_KEYS[key][2])
+    )
 
 
 class FakeConfig:

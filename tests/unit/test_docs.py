@@ -1,0 +1,50 @@
+"""docs/reference/ is what `make docs` writes from the tables today: a stale page fails here,
+by name, with the command that writes it again."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from components import docs
+from components.inputs import SPECS
+
+HINT = "run `make docs` (python -m components.docs docs/reference) and commit docs/reference/"
+
+
+def test_the_reference_is_what_make_docs_writes(tmp_path):
+    written = {path.name: path.read_text(encoding="utf-8") for path in docs.write(tmp_path)}
+    kept = {path.name: path.read_text(encoding="utf-8") for path in docs.REFERENCE.glob("*")}
+    stale = sorted(name for name, text in written.items() if kept.get(name) != text)
+    assert not stale, f"stale in docs/reference/: {', '.join(stale)}; {HINT}"
+    unwritten = sorted(set(kept) - set(written))
+    assert not unwritten, f"docs/reference/{', '.join(unwritten)} is not written by make docs"
+
+
+def test_the_reference_does_not_depend_on_the_terminal_or_the_run(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    wide = {name: page() for name, page in docs.PAGES.items()}
+    monkeypatch.setenv("COLUMNS", "40")
+    assert {name: page() for name, page in docs.PAGES.items()} == wide
+
+
+def test_a_changed_table_makes_the_reference_stale(monkeypatch):
+    committed = (docs.REFERENCE / "inputs.md").read_text(encoding="utf-8")
+    changed = dataclasses.replace(SPECS["mode"], doc="a meaning that nobody wrote down")
+    monkeypatch.setitem(SPECS, "mode", changed)
+    assert docs.inputs_page() != committed
+    assert "A meaning that nobody wrote down." in docs.inputs_page()
+
+
+def test_every_rule_says_what_it_accepts():
+    assert all(docs.value_range(spec) for spec in SPECS.values())
+    assert docs.value_range(SPECS["timeout_seconds"]) == "0 to 86400"
+    assert docs.value_range(SPECS["poll_interval_seconds"]) == "0.01 to 3600"
+
+
+def test_pulumi_yaml_keeps_what_is_not_its_config_section():
+    text = "name: x\nconfig:\n  old:\n    type: string\n\nplugins:\n  providers: []\n"
+    written = docs.pulumi_yaml(text)
+    assert written.startswith("name: x\nconfig:\n")
+    assert written.endswith("\nplugins:\n  providers: []\n")
+    assert "  old:" not in written
+    assert docs.pulumi_yaml(written) == written
