@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from .inputs import GateInputs, Problem, Ref
 from .names import (
-    COGNITO_SYNC_REGIONS,
     region_name_problem,
     region_of_pool,
     region_problem,
@@ -92,30 +91,34 @@ def client_settings(
 def region_problems(
     inputs: GateInputs, aws: AwsDefaults, environ: Mapping[str, str] = os.environ
 ) -> list[Problem]:
-    """The region rule for every pool, each in the region it would be called in: a region
-    name, one where Cognito Sync exists, and the pool's own (without an endpoint override).
-    Pure: reads no file and calls nothing."""
+    """The region rules of every pool. Its id's prefix, whatever region is set: a region name,
+    and (without an endpoint override) one where Cognito Sync exists. A region a setting gives
+    (`region`, or aws:region for one pool): the same, and the pool's own. Pure: reads no file
+    and calls nothing."""
     overridden = endpoint_override(inputs.endpoint_url, environ) is not None
+    field = "identity_pool_ids" if inputs.identity_pool_ids else "identity_pool_id"
     problems: dict[str, Problem] = {}
     for pool in inputs.pools:
-        region, source = resolve_region(inputs, aws, pool)
-        if (reason := region_problem(region, pool, overridden)) is None:
+        home = region_of_pool(pool)
+        whose = f"pool {pool}: " if inputs.identity_pool_ids else ""
+        if (reason := region_problem(home, pool, overridden)) is not None:
+            said = f"{whose}names the region {_region_said(home, reason)}; check the pool id"
+            problems.setdefault(said, Problem(field, said))
             continue
-        field = "identity_pool_ids" if inputs.identity_pool_ids else "identity_pool_id"
-        field = source if source in (aws.names[0], "region") else field
-        # A pool's own id is named; one setting for every pool is said once.
-        whose = f"pool {pool}: " if field == "identity_pool_ids" else ""
-        lead = "names the region" if field.startswith("identity") else "is"
-        if region_name_problem(region) is not None:
-            reason, fix = f"{shown(region)}, which is not an AWS region name", "the region to call"
-        else:
-            reason = f"{shown(region)}: {reason}"
-            home = region_of_pool(pool)
-            fix = home if home in COGNITO_SYNC_REGIONS else "a region where Cognito Sync exists"
-        check = "check the pool id, or " if lead != "is" else ""
-        said = (f"{whose}{lead} {reason}; {check}set ", Ref("region"), f" to {fix}")
-        problems.setdefault(field + whose + reason, Problem(field, said))
+        region, source = resolve_region(inputs, aws, pool)
+        if region != home and (reason := region_problem(region, pool, overridden)) is not None:
+            # One setting for every pool: said once per reason, not per pool.
+            said = (f"is {_region_said(region, reason)}; set ", Ref("region"), f" to {home}")
+            problems.setdefault(source + said[0], Problem(source, said))
     return list(problems.values())
+
+
+def _region_said(region: str, reason: str) -> str:
+    """`'xx', which is not an AWS region name`, or `'eu-north-1': <why Cognito Sync cannot be
+    called there>`."""
+    if region_name_problem(region) is not None:
+        return f"{shown(region)}, which is not an AWS region name"
+    return f"{shown(region)}: {reason}"
 
 
 def settings_problems(
