@@ -77,6 +77,24 @@ def test_numbers_are_read_as_the_stack_config_reads_them(typed):
                         f"(got {typed!r})"]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("option", "typed", "said"),
+    [
+        ("--timeout", "9" * 5000, "at least 0 and at most 86400 (got an integer of 5000 digits)"),
+        ("--timeout", "-" + "9" * 5000, "at most 86400 (got a negative integer of 5000 digits)"),
+        ("--max-age-seconds", "0" * 9 + "9" * 600, "(got an integer of 600 digits)"),
+        ("--poll-interval", "9" * 5000, "at most 3600 (got a number of 5000 digits)"),
+        ("--poll-interval", "9" * 5000 + ".5", "at most 3600 (got a number of 5000 digits)"),
+        ("--max-poll-interval", "-" + "9" * 400, "(got a negative number of 400 digits)"),
+    ],
+)
+def test_a_number_of_thousands_of_digits_is_said_by_its_length_with_the_rule(option, typed, said):
+    _, problems = checked("wait", POOL, option, typed)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{option} must be ")
+    assert problems[0].endswith(said)
+
+
 def test_a_problem_of_an_option_is_said_once_for_several_pools():
     _, problems = checked("wait", POOL, OTHER, "--timeout", "-1")
     assert problems == ["--timeout must be at least 0 and at most 86400 (got -1)"]
