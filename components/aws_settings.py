@@ -139,23 +139,28 @@ def settings_problems(
 
 def aws_config_problem(
     profile: str | None, environ: Mapping[str, str] = os.environ, setting: str = "aws:profile"
-) -> tuple[str, str] | None:
+) -> tuple[str, str | tuple[str | Ref, ...]] | None:
     """(setting, why) when the profile or the retry settings cannot work, else None.
 
     Reads the AWS config files (botocore finds AWS_PROFILE and AWS_CONFIG_FILE in os.environ)
-    and calls nothing. The setting is the one that was used: aws:profile, or AWS_PROFILE.
+    and calls nothing. The setting is the one that was used: `setting` (this face's name of
+    the profile: aws:profile, cognito-sync-gate:profile...), or AWS_PROFILE.
     """
     import botocore.session  # here: the input rules and the light path never need it
+    from botocore.exceptions import ProfileNotFound
 
-    from .aws_errors import map_error
+    from .aws_errors import PROFILE_FIX, map_error
 
     try:
         scoped = botocore.session.Session(profile=profile).get_scoped_config()
     except Exception as error:
+        named = setting if profile else "AWS_PROFILE"
+        if isinstance(error, ProfileNotFound):  # the fix names the face's own setting
+            return named, (f"{error}. Set ", Ref(setting), PROFILE_FIX)
         mapped = map_error(
             error, identity_pool_id="(any)", region="(any)", operation="reading the AWS config"
         )
-        return (setting if profile else "AWS_PROFILE"), str(mapped)
+        return named, str(mapped)
     return retry_problem(scoped, environ, profile, setting)
 
 

@@ -161,3 +161,24 @@ def test_region_problems_name_the_plugins_own_setting(emulator):
         server.stop()
     assert [f.property for f in failures] == [f"{PACKAGE}:region"]
     assert "the pool lives in us-east-1" in failures[0].reason
+
+
+@pytest.mark.parametrize(
+    ("config", "env", "field"),
+    [
+        ({f"{PACKAGE}:profile": "nobody"}, {}, f"{PACKAGE}:profile"),
+        ({}, {"AWS_PROFILE": "nobody"}, "AWS_PROFILE"),
+    ],
+)
+def test_a_missing_profile_is_blamed_on_the_plugins_own_setting(emulator, config, env, field):
+    server = ProviderServer(env=provider_env(emulator.url, **env), serve=PLUGIN).start()
+    try:
+        server.configure({f"{PACKAGE}:region": "us-east-1", **config})
+        _, failures = server.check({"identityPoolId": pool_id("succeeded")}, urn=URN)
+    finally:
+        server.stop()
+    assert [f.property for f in failures] == [field]
+    assert failures[0].reason.startswith("The config profile (nobody) could not be found")
+    assert f"Set {PACKAGE}:profile (or AWS_PROFILE) to a profile" in failures[0].reason
+    assert "aws:profile" not in failures[0].reason
+    assert sum(emulator.backend.calls().values()) == 0

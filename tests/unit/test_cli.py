@@ -248,3 +248,21 @@ def test_a_usage_error_with_json_prints_a_document_too(capsys, argv, said):
     document = json.loads(out)
     assert (document["pools"], document["gateOpen"]) == ({}, False)
     assert said in document["error"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "field"),
+    [(["--profile", "nobody"], {}, "--profile"), ([], {"AWS_PROFILE": "nobody"}, "AWS_PROFILE")],
+)
+def test_a_missing_profile_is_blamed_on_the_commands_own_setting(
+    tmp_path, monkeypatch, capsys, argv, environ, field
+):
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))  # no such profile
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    code = cli.main(["status", POOL, *argv])
+    assert code == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith(f"bulk-publish-gate status: error: {field} The config profile (nobody)")
+    assert "Set --profile (or AWS_PROFILE) to a profile" in err
+    assert "aws:profile" not in err
