@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
+from functools import partial
 
 from .contract import BulkPublishDetails, StartOutcome
 from .errors import BulkPublishGateError, CancelledError, ReadsFailedError, ReadTimedOutError
@@ -58,6 +59,8 @@ class Progress:
     next_delay: float
     """Seconds until the next call."""
     failed_reads: int = 0
+    lost_starts: int = 0
+    """BulkPublish calls that failed, none STARTED since: a publish seen now is likely theirs."""
     in_flight: float | None = None
     """While a call is running: for how many seconds."""
     starting: bool = False
@@ -100,8 +103,7 @@ class WatchResult:
     """Why there is no status: an error that is not retryable, no answer at all, a stop."""
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+_UTC_NOW = partial(datetime.now, UTC)
 
 
 class Watch:
@@ -114,7 +116,7 @@ class Watch:
         *,
         label: str,
         random: Callable[[], float] = _random.random,
-        wall: Callable[[], datetime] = _utc_now,
+        wall: Callable[[], datetime] = _UTC_NOW,
     ) -> None:
         self.pool, self.policy, self.label, self.wall = pool, policy, label, wall
         self.backoff, self.follow = policy.backoff(random), policy.follow(random)
@@ -189,10 +191,8 @@ class Watch:
             return
         waited = format_duration(at - self.began)
         said = f"{reason}: stopped waiting on {self.pool} after {waited}"
-        lost = self.lost_start and self.phase in (Phase.DECIDE, Phase.START)
-        if calling is Kind.START or lost:
-            self.awaiting = True
-            flying = "while BulkPublish was in flight"
+        if calling is Kind.START or (self.lost_start and self.phase in (Phase.DECIDE, Phase.START)):
+            self.awaiting, flying = True, "while BulkPublish was in flight"
             when = flying if calling is Kind.START else "after BulkPublish lost its answer"
             said = (
                 f"{reason} {when}: a bulk publish of {self.pool} may have started, and goes on "
@@ -206,9 +206,10 @@ class Watch:
 
     def progress(self, at: float, **step: object) -> Progress:
         """This wait as a progress step at time `at`."""
+        lost = 0 if self.started is StartOutcome.STARTED else self.start_failures
         return Progress(
             self.pool, at - self.began, self.reads, self.last, step.pop("error", None),
-            max(self.due - at, 0.0), self.failed_reads, **step,
+            max(self.due - at, 0.0), self.failed_reads, lost, **step,
         )  # fmt: skip
 
     def result(self) -> WatchResult:
