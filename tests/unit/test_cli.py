@@ -110,6 +110,14 @@ def test_a_region_problem_names_its_pool_when_there_are_several():
     assert problems[0].endswith("; check the pool id")  # --region does not move a pool
 
 
+@pytest.mark.parametrize("region", [[], ["--region", "us-east-1"]], ids=["no-region", "region"])
+def test_a_pool_id_whose_prefix_has_no_cognito_sync_is_refused_with_or_without_region(region):
+    _, problems = checked("status", "me-south-1:0a000000-0000-4000-8000-000000000003", *region)
+    assert len(problems) == 1
+    assert problems[0].startswith("POOL names the region 'me-south-1': Cognito Sync has no ")
+    assert problems[0].endswith("; check the pool id")
+
+
 @pytest.mark.parametrize(
     ("problem", "line"),
     [

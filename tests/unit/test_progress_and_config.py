@@ -243,6 +243,19 @@ def test_the_region_the_gate_would_call_must_be_a_region_name(values, aws_region
     assert (fix or "set bulk-publish-gate:region to us-east-1") in str(error.value)
 
 
+@pytest.mark.parametrize("aws_region", [None, "us-east-1"])
+def test_a_pool_id_whose_prefix_is_no_cognito_sync_region_is_refused_whatever_aws_region(
+    aws_region,
+):
+    config = FakeConfig({"identityPoolId": "cn-north-1:0a000000-0000-4000-8000-000000000001"})
+    with pytest.raises(pulumi.RunError) as error:
+        read_stack_config(config, aws_region)
+    assert (
+        "bulk-publish-gate:identityPoolId names the region 'cn-north-1': Cognito Sync has no "
+        "endpoint in 'cn-north-1'"
+    ) in str(error.value)
+
+
 def test_a_gate_region_of_its_own_makes_aws_region_irrelevant():
     config = FakeConfig({"identityPoolId": CONFIG_POOL, "region": "us-east-1"})
     assert read_stack_config(config, "weird_region").gate.region == "us-east-1"
