@@ -76,6 +76,11 @@ SETUP_ERRORS = (
     sdk.ServiceNotInRegionError,
 )
 """AWS SDK settings that cannot work; the message of botocore says which."""
+PROFILE_FIX = (
+    " (or AWS_PROFILE) to a profile in your AWS config file, or unset it to use the default "
+    "credential chain."
+)
+"""What follows `Set <the profile setting>` when a profile does not exist."""
 
 
 def error_code(error: BaseException) -> str | None:
@@ -119,10 +124,7 @@ def _from_sdk_error(
     error: sdk.BotoCoreError, said: str, *, where: str, operation: str
 ) -> BulkPublishGateError:
     if isinstance(error, sdk.ProfileNotFound):
-        return ConfigurationError(
-            f"{said}. Set aws:profile (or AWS_PROFILE) to a profile in your AWS config file, "
-            "or unset it to use the default credential chain."
-        )
+        return ConfigurationError(f"{said}. Set aws:profile{PROFILE_FIX}")
     if isinstance(error, CREDENTIAL_ERRORS):
         return ConfigurationError(
             f"no usable AWS credentials for {operation} on {where} ({said}). Credentials come "

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from .inputs import GateInputs, Problem, Ref
 from .names import (
-    COGNITO_SYNC_REGIONS,
     region_name_problem,
     region_of_pool,
     region_problem,
@@ -92,30 +91,34 @@ def client_settings(
 def region_problems(
     inputs: GateInputs, aws: AwsDefaults, environ: Mapping[str, str] = os.environ
 ) -> list[Problem]:
-    """The region rule for every pool, each in the region it would be called in: a region
-    name, one where Cognito Sync exists, and the pool's own (without an endpoint override).
-    Pure: reads no file and calls nothing."""
+    """The region rules of every pool. Its id's prefix, whatever region is set: a region name,
+    and (without an endpoint override) one where Cognito Sync exists. A region a setting gives
+    (`region`, or aws:region for one pool): the same, and the pool's own. Pure: reads no file
+    and calls nothing."""
     overridden = endpoint_override(inputs.endpoint_url, environ) is not None
+    field = "identity_pool_ids" if inputs.identity_pool_ids else "identity_pool_id"
     problems: dict[str, Problem] = {}
     for pool in inputs.pools:
-        region, source = resolve_region(inputs, aws, pool)
-        if (reason := region_problem(region, pool, overridden)) is None:
+        home = region_of_pool(pool)
+        whose = f"pool {pool}: " if inputs.identity_pool_ids else ""
+        if (reason := region_problem(home, pool, overridden)) is not None:
+            said = f"{whose}names the region {_region_said(home, reason)}; check the pool id"
+            problems.setdefault(said, Problem(field, said))
             continue
-        field = "identity_pool_ids" if inputs.identity_pool_ids else "identity_pool_id"
-        field = source if source in (aws.names[0], "region") else field
-        # A pool's own id is named; one setting for every pool is said once.
-        whose = f"pool {pool}: " if field == "identity_pool_ids" else ""
-        lead = "names the region" if field.startswith("identity") else "is"
-        if region_name_problem(region) is not None:
-            reason, fix = f"{shown(region)}, which is not an AWS region name", "the region to call"
-        else:
-            reason = f"{shown(region)}: {reason}"
-            home = region_of_pool(pool)
-            fix = home if home in COGNITO_SYNC_REGIONS else "a region where Cognito Sync exists"
-        check = "check the pool id, or " if lead != "is" else ""
-        said = (f"{whose}{lead} {reason}; {check}set ", Ref("region"), f" to {fix}")
-        problems.setdefault(field + whose + reason, Problem(field, said))
+        region, source = resolve_region(inputs, aws, pool)
+        if region != home and (reason := region_problem(region, pool, overridden)) is not None:
+            # One setting for every pool: said once per reason, not per pool.
+            said = (f"is {_region_said(region, reason)}; set ", Ref("region"), f" to {home}")
+            problems.setdefault(source + said[0], Problem(source, said))
     return list(problems.values())
+
+
+def _region_said(region: str, reason: str) -> str:
+    """`'xx', which is not an AWS region name`, or `'eu-north-1': <why Cognito Sync cannot be
+    called there>`."""
+    if region_name_problem(region) is not None:
+        return f"{shown(region)}, which is not an AWS region name"
+    return f"{shown(region)}: {reason}"
 
 
 def settings_problems(
@@ -136,23 +139,28 @@ def settings_problems(
 
 def aws_config_problem(
     profile: str | None, environ: Mapping[str, str] = os.environ, setting: str = "aws:profile"
-) -> tuple[str, str] | None:
+) -> tuple[str, str | tuple[str | Ref, ...]] | None:
     """(setting, why) when the profile or the retry settings cannot work, else None.
 
     Reads the AWS config files (botocore finds AWS_PROFILE and AWS_CONFIG_FILE in os.environ)
-    and calls nothing. The setting is the one that was used: aws:profile, or AWS_PROFILE.
+    and calls nothing. The setting is the one that was used: `setting` (this face's name of
+    the profile: aws:profile, cognito-sync-gate:profile...), or AWS_PROFILE.
     """
     import botocore.session  # here: the input rules and the light path never need it
+    from botocore.exceptions import ProfileNotFound
 
-    from .aws_errors import map_error
+    from .aws_errors import PROFILE_FIX, map_error
 
     try:
         scoped = botocore.session.Session(profile=profile).get_scoped_config()
     except Exception as error:
+        named = setting if profile else "AWS_PROFILE"
+        if isinstance(error, ProfileNotFound):  # the fix names the face's own setting
+            return named, (f"{error}. Set ", Ref(setting), PROFILE_FIX)
         mapped = map_error(
             error, identity_pool_id="(any)", region="(any)", operation="reading the AWS config"
         )
-        return (setting if profile else "AWS_PROFILE"), str(mapped)
+        return named, str(mapped)
     return retry_problem(scoped, environ, profile, setting)
 
 

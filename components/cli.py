@@ -41,7 +41,8 @@ exit codes:
   3    a pool was still IN_PROGRESS at the deadline (for status: at its one read), and no
        pool is closed for another reason
   130  interrupted (SIGINT, Ctrl-C); 143: terminated (SIGTERM). Each pool's line says what
-       it saw, and whether this command started a bulk publish that goes on without it
+       it saw, and whether this command started (or may have started) a bulk publish that
+       goes on without it
 
 Credentials come from the standard AWS chain (--profile or AWS_PROFILE, AWS_ACCESS_KEY_ID,
 SSO, roles); AWS_ENDPOINT_URL_COGNITO_SYNC replaces the endpoint as in the gate. Progress
@@ -190,6 +191,8 @@ def result_of(each: gate.PoolRun) -> PoolResult:
     started = each.result.started
     if error is not None and started is not None:
         error = f"{error}; BulkPublish answered {started.value}: the publish goes on"
+    elif error is not None and each.result.awaiting_publish:  # it may have started one
+        error = f"{error}; check it with `{PROG} status {each.pool}`"
     message = judged.message if judged is not None and judged.exportable else None
     record.update(message=message, error=None if error is None else str(error))
     return PoolResult(record, exit_code(judged) if error is None else EXIT_CLOSED)

@@ -22,6 +22,9 @@ _STARTED = {
     StartOutcome.ALREADY_STREAMED: "BulkPublish refused: one already succeeded within the last "
     "24 hours (AlreadyStreamed); reading the status again",
 }
+OURS = "the bulk publish this gate started (its BulkPublish's answer was lost)"
+"""After a BulkPublish that failed without an answer, the publish seen next: most likely the
+one that call started, not someone else's."""
 
 
 def write_stderr(line: str) -> None:
@@ -37,6 +40,8 @@ def start_line(step: Progress) -> str | None:
     if step.starting:
         status = step.details.status if step.details else "unknown"
         return f"{head}: {status} and startBulkPublish is set: calling BulkPublish"
+    if step.started is StartOutcome.ALREADY_RUNNING and step.lost_starts:
+        return f"{head}: {OURS} is running (BulkPublish again: DuplicateRequest); waiting for it"
     return f"{head}: {_STARTED[step.started]}" if step.started else None
 
 
@@ -67,8 +72,12 @@ class ProgressReporter(_Heartbeat):
     def __init__(self, identity_pool_id: str, write=None, heartbeat_seconds=HEARTBEAT_SECONDS):
         super().__init__(write, heartbeat_seconds)
         self.identity_pool_id = identity_pool_id
+        self._lost_starts, self._lost_now = 0, False
 
     def __call__(self, step: Progress) -> float:
+        # A step with one more lost BulkPublish reports that call's error, not a read's.
+        self._lost_now = step.lost_starts > self._lost_starts
+        self._lost_starts = step.lost_starts
         if self._last_at is None and step.in_flight == 0.0:
             self._last_at = step.elapsed  # the first read starts: the heartbeat counts from now
         elif (said := start_line(step)) is not None:
@@ -88,12 +97,19 @@ class ProgressReporter(_Heartbeat):
                 f"{head}: still waiting for an answer after {format_duration(step.in_flight)} "
                 f"(waiting {waited}; last status: {status})"
             )
+        if step.error is not None and self._lost_now:
+            return (
+                f"{head}: BulkPublish failed after {waited} ({step.error}); it may have started "
+                f"one: reading the status first, {after}"
+            )
         if step.error is not None:
             return f"{head}: read failed after {waited} ({step.error}); retrying, {after}"
         details = step.details
         started = iso_utc(details.start_time) if details else None
         since = f", bulk publish started {started}" if started else ""
         status = details.status if details else "unknown"
+        if status == "IN_PROGRESS" and step.lost_starts and step.started is None:
+            status = f"{status}, {OURS}"
         return f"{head}: {status} (waiting {waited}{since}); {after}"
 
 

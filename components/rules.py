@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .names import pool_id_problem, region_name_problem, url_problem
-from .text import shown
+from .text import LongNumber, shown
 
 MODES = ("gate", "observe")
 MAX_TIMEOUT_SECONDS = 86_400
@@ -141,13 +141,13 @@ def parse_text(kind: str, raw: str) -> Any:
                 f"must be a whole number in plain digits 0-9, such as 1800 (got {shown(raw)})"
             )
         # More digits than any range allows: Python's int() refuses over 4300 of them.
-        return int(raw) if len(raw) <= 400 else float(raw)
+        return int(raw) if len(raw) <= 400 else LongNumber(raw, "integer")
     if not DECIMAL_NUMBER.fullmatch(raw):
         raise ValueError(
             "must be a number in plain digits 0-9 with an optional decimal point, such as 5 "
             f"or 0.5 (got {shown(raw)})"
         )
-    return float(raw)
+    return number if math.isfinite(number := float(raw)) else LongNumber(raw)
 
 
 def _list(raw: str) -> list[str] | None:

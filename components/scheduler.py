@@ -221,8 +221,9 @@ class _Loop:
         for index, kind, started in self.in_flight.values():
             if stopped is None:
                 self.watches[index].abandon(kind, now - started, self.why, now)
-        for watch in self.watches:
+        calling = {index: kind for index, kind, _ in self.in_flight.values()}
+        for index, watch in enumerate(self.watches):
             if stopped is not None:
-                watch.stop(now, stopped)
+                watch.stop(now, stopped, calling.get(index))
             else:
                 watch.expire(now)

@@ -100,6 +100,22 @@ def format_duration(seconds: float) -> str:
     return f"{seconds:.1f}s" if seconds < 10 else f"{secs}s"
 
 
+class LongNumber(float):
+    """A number typed in more digits than a float or a readable int holds (`9` x 5000): as a
+    value, an infinity (every range refuses it); in a message, its length, never `inf`."""
+
+    said: str
+    """`an integer of 5000 digits`, `a negative number of 400 digits`."""
+
+    def __new__(cls, digits: str, kind: str = "number") -> LongNumber:
+        negative = digits.startswith("-")
+        number = super().__new__(cls, "-inf" if negative else "inf")
+        size = len(digits.lstrip("-").split(".")[0].lstrip("0"))
+        article = "a negative" if negative else "an" if kind[0] in "aeiou" else "a"
+        number.said = f"{article} {kind} of {size} digits"
+        return number
+
+
 def shown(value: Any) -> str:
     """`value` as a message may quote it: short, and never raising (Python refuses to print an
     int of more than 4300 digits, and deep nesting exhausts the stack)."""
@@ -109,6 +125,8 @@ def shown(value: Any) -> str:
         digits = int((value.bit_length() - 1) * math.log10(2)) + 1
         digits += 10**digits <= abs(value)
         return f"{'a negative' if value < 0 else 'an'} integer of {digits} digits"
+    if isinstance(value, LongNumber):
+        return value.said
     if isinstance(value, float):
         return f"{value:g}"
     try:

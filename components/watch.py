@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
+from functools import partial
 
 from .contract import BulkPublishDetails, StartOutcome
 from .errors import BulkPublishGateError, CancelledError, ReadsFailedError, ReadTimedOutError
@@ -58,6 +59,8 @@ class Progress:
     next_delay: float
     """Seconds until the next call."""
     failed_reads: int = 0
+    lost_starts: int = 0
+    """BulkPublish calls that failed, none STARTED since: a publish seen now is likely theirs."""
     in_flight: float | None = None
     """While a call is running: for how many seconds."""
     starting: bool = False
@@ -100,8 +103,7 @@ class WatchResult:
     """Why there is no status: an error that is not retryable, no answer at all, a stop."""
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+_UTC_NOW = partial(datetime.now, UTC)
 
 
 class Watch:
@@ -114,7 +116,7 @@ class Watch:
         *,
         label: str,
         random: Callable[[], float] = _random.random,
-        wall: Callable[[], datetime] = _utc_now,
+        wall: Callable[[], datetime] = _UTC_NOW,
     ) -> None:
         self.pool, self.policy, self.label, self.wall = pool, policy, label, wall
         self.backoff, self.follow = policy.backoff(random), policy.follow(random)
@@ -147,10 +149,7 @@ class Watch:
 
     def answered(self, kind: Kind, answer: BulkPublishDetails | StartOutcome, at: float) -> None:
         """A call returned."""
-        if kind is Kind.START:
-            self._started(answer, at)
-        else:
-            self._read(answer, at)
+        (self._started if kind is Kind.START else self._read)(answer, at)
 
     def failed(self, kind: Kind, error: BulkPublishGateError, at: float) -> None:
         """A call raised: retried with backoff when it may succeed later, else the end."""
@@ -159,11 +158,8 @@ class Watch:
             self._end(at, error)
             return
         if kind is Kind.START:  # read again first: the call may have started one
-            self.start_failures, self.phase, self.lost_start = (
-                self.start_failures + 1,
-                Phase.DECIDE,
-                True,
-            )
+            self.start_failures, self.phase = self.start_failures + 1, Phase.DECIDE
+            self.lost_start = True
         else:
             self.failed_reads, self.trailing = self.failed_reads + 1, self.trailing + 1
         self._after(at, self.backoff.delay(self.attempt))
@@ -185,18 +181,24 @@ class Watch:
         # answer was lost (it may have started one; the next run reads first and sees).
         tried = self.lost_start and self.phase in (Phase.DECIDE, Phase.START)
         self.timed_out, self.awaiting = True, self.phase is Phase.AFTER or tried
-        if self.last is None:
-            self._end(at, self._no_answer(at))
-        else:
-            self._end(at)
+        self._end(at, self._no_answer(at) if self.last is None else None)
 
-    def stop(self, at: float, reason: str) -> None:
-        """The run was asked to stop (Ctrl-C, the engine gone)."""
-        if not self.done:
-            waited = format_duration(at - self.began)
-            self._end(
-                at, CancelledError(f"{reason}: stopped waiting on {self.pool} after {waited}")
+    def stop(self, at: float, reason: str, calling: Kind | None = None) -> None:
+        """The run was asked to stop (Ctrl-C, the engine gone) while `calling` was in flight.
+        A BulkPublish in flight, or one whose answer was lost, may have started a publish that
+        goes on without the run: the error says so (and the result is `awaiting_publish`)."""
+        if self.done:
+            return
+        waited = format_duration(at - self.began)
+        said = f"{reason}: stopped waiting on {self.pool} after {waited}"
+        if calling is Kind.START or (self.lost_start and self.phase in (Phase.DECIDE, Phase.START)):
+            self.awaiting, flying = True, "while BulkPublish was in flight"
+            when = flying if calling is Kind.START else "after BulkPublish lost its answer"
+            said = (
+                f"{reason} {when}: a bulk publish of {self.pool} may have started, and goes on "
+                f"without this run (stopped after {waited})"
             )
+        self._end(at, CancelledError(said))
 
     def clamp(self, deadline: float) -> None:
         """No call is due after the run's deadline: the last one comes at it."""
@@ -204,9 +206,10 @@ class Watch:
 
     def progress(self, at: float, **step: object) -> Progress:
         """This wait as a progress step at time `at`."""
+        lost = 0 if self.started is StartOutcome.STARTED else self.start_failures
         return Progress(
             self.pool, at - self.began, self.reads, self.last, step.pop("error", None),
-            max(self.due - at, 0.0), self.failed_reads, **step,
+            max(self.due - at, 0.0), self.failed_reads, lost, **step,
         )  # fmt: skip
 
     def result(self) -> WatchResult:
@@ -220,12 +223,8 @@ class Watch:
     # The transitions.
 
     def _read(self, details: BulkPublishDetails, at: float) -> None:
-        self.reads, self.trailing, self.read_at, self.last = (
-            self.reads + 1,
-            0,
-            at - self.began,
-            details,
-        )
+        self.reads, self.trailing = self.reads + 1, 0
+        self.read_at, self.last = at - self.began, details
         self.checked_at = self.wall()
         if details.start_time is not None and details.start_time != self.job_start:
             self.job_start, self.job_seen = details.start_time, at

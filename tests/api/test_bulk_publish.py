@@ -293,10 +293,18 @@ class AnswerLost(CognitoSync):
 def test_a_bulk_publish_whose_answer_was_lost_is_read_first_and_never_started_twice(emulator, run):
     emulator.backend.put_pool(pool("not-started", bulk_publish=SCRIPT))
     AnswerLost.lost = 0
-    observation, _ = run("not-started", client_factory=AnswerLost)
+    observation, lines = run("not-started", client_factory=AnswerLost)
     assert emulator.backend.call_count(PUBLISH) == 1  # the read after it saw the new publish
     assert outputs(observation)["gate_reason"] == "open"
     assert only(observation).start_failures == 1
+    # The lines say the publish seen is the gate's own, and the failure was BulkPublish's.
+    assert any("BulkPublish failed after" in line for line in lines), lines
+    assert any(
+        "IN_PROGRESS, the bulk publish this gate started (its BulkPublish's answer was lost)"
+        in line
+        for line in lines
+    ), lines
+    assert not any("read failed" in line for line in lines), lines
 
 
 class PeerFinishedFirst(CognitoSync):

@@ -313,6 +313,27 @@ def test_an_interrupted_start_says_the_publish_it_started_goes_on(emulator):
     assert "Traceback" not in err
 
 
+def test_an_interrupt_while_bulk_publish_is_in_flight_says_a_publish_may_have_started(emulator):
+    emulator.backend.put_pool(pool("not-started", bulk_publish={"in_progress_reads": 10**9}))
+    emulator.backend.inject_fault("latency", operation="BulkPublish", latency_seconds=120)
+    process = command(emulator, "start", pool_id("not-started"), *FAST[:4], "--timeout", "600")
+    wait_for_line(process, "calling BulkPublish")
+    deadline = time.monotonic() + 30
+    while emulator.backend.call_count("BulkPublish") == 0:  # the emulator holds its answer
+        assert time.monotonic() < deadline, "BulkPublish never reached the emulator"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert (
+        f"interrupted by SIGINT while BulkPublish was in flight: a bulk publish of "
+        f"{pool_id('not-started')} may have started, and goes on without this run"
+    ) in err, err
+    assert f"check it with `bulk-publish-gate status {pool_id('not-started')}`" in err
+    assert out.startswith(pool_id("not-started"))
+    assert "Traceback" not in err
+
+
 def test_a_signal_before_the_command_runs_ends_it_quietly(emulator):
     process = command(emulator, "status", pool_id("succeeded"))
     process.send_signal(signal.SIGINT)  # at once: while Python starts or imports the command

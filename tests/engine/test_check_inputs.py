@@ -61,6 +61,24 @@ def test_the_region_called_must_be_a_region_name_with_an_endpoint_override(emula
     assert sum(emulator.backend.calls().values()) == 0
 
 
+@pytest.mark.parametrize(
+    "prefix", ["xx", "US-EAST-1", "us_east_1", "me-south-1", "cn-north-1", "us-gov-west-1"]
+)
+@pytest.mark.parametrize("config", [{}, {"aws:region": "us-east-1"}], ids=["no-region", "region"])
+def test_a_pool_id_whose_prefix_has_no_cognito_sync_is_refused_whatever_region_is_set(
+    emulator, start_server, prefix, config
+):
+    """AWS's endpoints (no override): the prefix must be a Cognito Sync region even when
+    aws:region names one; Check names the pool, and nothing is called."""
+    server = start_server(config, AWS_ENDPOINT_URL_COGNITO_SYNC="")
+    pool = f"{prefix}:0a000000-0000-4000-8000-000000000001"
+    _, failures = server.check(props(identity_pool_id=pool))
+    assert [f.property for f in failures] == ["identity_pool_id"]
+    assert failures[0].reason.startswith(f"names the region '{prefix}'")
+    assert failures[0].reason.endswith("; check the pool id")
+    assert sum(emulator.backend.calls().values()) == 0
+
+
 def test_credentials_in_the_endpoint_url_are_refused_and_not_returned(emulator, start_server):
     server = start_server()
     url = f"http://someone:hunter2@{emulator.url.split('://', 1)[1]}"

@@ -233,4 +233,24 @@ def test_the_read_once_function_checks_its_arguments_as_the_gate_does(
         assert not re.search(r"[a-z]_[a-z]", failure.reason), failure.reason
         assert "hunter2pass" not in failure.reason
     assert outs == {}
+
+
+@pytest.mark.parametrize(
+    ("config", "env", "field"),
+    [
+        ({f"{PACKAGE}:profile": "nobody"}, {}, f"{PACKAGE}:profile"),
+        ({}, {"AWS_PROFILE": "nobody"}, "AWS_PROFILE"),
+    ],
+)
+def test_a_missing_profile_is_blamed_on_the_plugins_own_setting(emulator, config, env, field):
+    server = ProviderServer(env=provider_env(emulator.url, **env), serve=PLUGIN).start()
+    try:
+        server.configure({f"{PACKAGE}:region": "us-east-1", **config})
+        _, failures = server.check({"identityPoolId": pool_id("succeeded")}, urn=URN)
+    finally:
+        server.stop()
+    assert [f.property for f in failures] == [field]
+    assert failures[0].reason.startswith("The config profile (nobody) could not be found")
+    assert f"Set {PACKAGE}:profile (or AWS_PROFILE) to a profile" in failures[0].reason
+    assert "aws:profile" not in failures[0].reason
     assert sum(emulator.backend.calls().values()) == 0

@@ -77,6 +77,24 @@ def test_numbers_are_read_as_the_stack_config_reads_them(typed):
                         f"(got {typed!r})"]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("option", "typed", "said"),
+    [
+        ("--timeout", "9" * 5000, "at least 0 and at most 86400 (got an integer of 5000 digits)"),
+        ("--timeout", "-" + "9" * 5000, "at most 86400 (got a negative integer of 5000 digits)"),
+        ("--max-age-seconds", "0" * 9 + "9" * 600, "(got an integer of 600 digits)"),
+        ("--poll-interval", "9" * 5000, "at most 3600 (got a number of 5000 digits)"),
+        ("--poll-interval", "9" * 5000 + ".5", "at most 3600 (got a number of 5000 digits)"),
+        ("--max-poll-interval", "-" + "9" * 400, "(got a negative number of 400 digits)"),
+    ],
+)
+def test_a_number_of_thousands_of_digits_is_said_by_its_length_with_the_rule(option, typed, said):
+    _, problems = checked("wait", POOL, option, typed)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{option} must be ")
+    assert problems[0].endswith(said)
+
+
 def test_a_problem_of_an_option_is_said_once_for_several_pools():
     _, problems = checked("wait", POOL, OTHER, "--timeout", "-1")
     assert problems == ["--timeout must be at least 0 and at most 86400 (got -1)"]
@@ -89,8 +107,15 @@ def test_a_region_problem_names_its_pool_when_there_are_several():
         "POOL pool eu-north-1:0a000000-0000-4000-8000-000000000003: names the region "
         "'eu-north-1': Cognito Sync has no endpoint in 'eu-north-1'"
     )
-    assert problems[0].endswith("; check the pool id, or set --region to a region where Cognito "
-                                "Sync exists")  # fmt: skip
+    assert problems[0].endswith("; check the pool id")  # --region does not move a pool
+
+
+@pytest.mark.parametrize("region", [[], ["--region", "us-east-1"]], ids=["no-region", "region"])
+def test_a_pool_id_whose_prefix_has_no_cognito_sync_is_refused_with_or_without_region(region):
+    _, problems = checked("status", "me-south-1:0a000000-0000-4000-8000-000000000003", *region)
+    assert len(problems) == 1
+    assert problems[0].startswith("POOL names the region 'me-south-1': Cognito Sync has no ")
+    assert problems[0].endswith("; check the pool id")
 
 
 @pytest.mark.parametrize(
@@ -231,3 +256,21 @@ def test_a_usage_error_with_json_prints_a_document_too(capsys, argv, said):
     document = json.loads(out)
     assert (document["pools"], document["gateOpen"]) == ({}, False)
     assert said in document["error"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "field"),
+    [(["--profile", "nobody"], {}, "--profile"), ([], {"AWS_PROFILE": "nobody"}, "AWS_PROFILE")],
+)
+def test_a_missing_profile_is_blamed_on_the_commands_own_setting(
+    tmp_path, monkeypatch, capsys, argv, environ, field
+):
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))  # no such profile
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    code = cli.main(["status", POOL, *argv])
+    assert code == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith(f"bulk-publish-gate status: error: {field} The config profile (nobody)")
+    assert "Set --profile (or AWS_PROFILE) to a profile" in err
+    assert "aws:profile" not in err

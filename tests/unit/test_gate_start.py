@@ -231,6 +231,52 @@ def test_duplicate_request_waits_on_the_publish_already_running():
     assert any("already running (DuplicateRequest); waiting for it" in line for line in lines)
 
 
+@dataclass
+class AnswerLost(Service):
+    """The first BulkPublish starts a publish but its answer is lost (a TransientError); reads
+    show it after `lag` more answers about the one before; BulkPublish again: DuplicateRequest."""
+
+    lag: int = 0
+
+    def bulk_publish(self, pool: str) -> StartOutcome:
+        if self.publishes:  # ours is running
+            self.publishes.append(self.now)
+            return StartOutcome.ALREADY_RUNNING
+        super().bulk_publish(pool)
+        self.after = [self.before[-1]] * self.lag + self.after
+        raise TransientError("could not complete BulkPublish: Connection was closed")
+
+
+@pytest.mark.parametrize("lag", [0, 1], ids=["read-shows-it", "duplicate-request"])
+def test_after_a_lost_answer_the_publish_seen_is_said_to_be_the_gates_own(lag):
+    service = AnswerLost([A("NOT_STARTED")], PUBLISHING, lag=lag)
+    observation, lines = observe(service)
+    assert (len(service.publishes), reason(observation)) == (1 + lag, "open")
+    ours = [line for line in lines if "the bulk publish this gate started" in line]
+    assert ours, lines
+    assert "its BulkPublish's answer was lost" in ours[0]
+    assert not any("already running" in line for line in lines), lines
+
+
+@dataclass
+class RefusedOnce(Service):
+    """The first BulkPublish never reached the service (nothing started); the next starts one."""
+
+    def bulk_publish(self, pool: str) -> StartOutcome:
+        if not self.publishes:
+            self.publishes.append(self.now)
+            raise TransientError("could not complete BulkPublish: Connection refused")
+        return super().bulk_publish(pool)
+
+
+def test_a_publish_a_retried_bulk_publish_started_is_not_said_to_have_lost_its_answer():
+    service = RefusedOnce([A("NOT_STARTED")], PUBLISHING)
+    observation, lines = observe(service)
+    assert (len(service.publishes), reason(observation)) == (2, "open")
+    assert any("started a bulk publish; waiting for it" in line for line in lines), lines
+    assert not any("answer was lost" in line for line in lines), lines
+
+
 def test_already_streamed_stays_stale_without_waiting_and_says_when_to_start():
     completed = RECENT + timedelta(minutes=10)
     service = Service([A("SUCCEEDED", RECENT, completed)], publish=StartOutcome.ALREADY_STREAMED)

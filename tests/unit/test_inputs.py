@@ -436,3 +436,42 @@ def test_several_pools_each_have_their_region_checked(pools, region, aws_region,
     assert fragment in problems[0].line(config_name)
     expected = "region" if region else "identity_pool_ids"
     assert problems[0].field == expected
+
+
+FOREIGN_PREFIXES = [
+    # (pool id, a region name?): a prefix that is not a Cognito Sync region
+    ("xx:0a000000-0000-4000-8000-000000000001", False),
+    ("US-EAST-1:0a000000-0000-4000-8000-000000000001", False),
+    ("us_east_1:0a000000-0000-4000-8000-000000000001", False),
+    ("me-south-1:0a000000-0000-4000-8000-000000000001", True),
+    ("cn-north-1:0a000000-0000-4000-8000-000000000001", True),
+    ("us-gov-west-1:0a000000-0000-4000-8000-000000000001", True),
+]
+REGION_SET = {
+    "no region set": ({}, None),
+    "aws:region": ({}, "us-east-1"),
+    "region": ({"region": "us-east-1"}, None),
+}
+
+
+@pytest.mark.parametrize(("pool_id", "region_name"), FOREIGN_PREFIXES)
+@pytest.mark.parametrize("setting", REGION_SET)
+@pytest.mark.parametrize("environ", [{}, {"AWS_ENDPOINT_URL_COGNITO_SYNC": OVERRIDE}])
+def test_a_pool_ids_prefix_has_one_rule_whatever_region_is_set(
+    pool_id, region_name, setting, environ
+):
+    """The prefix must be a region name, and (without an endpoint override) one where Cognito
+    Sync exists, whether the region called is the prefix, aws:region or the gate's region;
+    the problem names the pool and is fixed in the pool id, not by a region setting."""
+    changes, aws_region = REGION_SET[setting]
+    inputs, problems = validate({"identity_pool_id": pool_id, **changes})
+    assert problems == []
+    problems = settings_problems(inputs, AwsDefaults(region=aws_region), environ=environ)
+    if environ and region_name:  # an override serves any region name
+        assert problems == []
+        return
+    assert [p.field for p in problems] == ["identity_pool_id"]
+    said = problems[0].line(config_name)
+    prefix = pool_id.split(":")[0]
+    assert said.startswith(f"bulk-publish-gate:identityPoolId names the region '{prefix}'")
+    assert said.endswith("; check the pool id")

@@ -168,8 +168,8 @@ BAD_CONFIG = [
     ("timeoutSeconds", "60.0", "timeoutSeconds must be a whole number"),
     ("timeoutSeconds", "", "timeoutSeconds must be a whole number"),
     ("timeoutSeconds", "-1", "timeoutSeconds must be at least 0 and at most 86400"),
-    ("timeoutSeconds", "9" * 400, "timeoutSeconds must be at least 0 and at most 86400"),
-    ("timeoutSeconds", "9" * 5000, "timeoutSeconds must be at least 0 and at most 86400"),
+    ("timeoutSeconds", "9" * 400, "at most 86400 (got an integer of 400 digits)"),
+    ("timeoutSeconds", "9" * 5000, "at most 86400 (got an integer of 5000 digits)"),
     ("pollIntervalSeconds", "1e-12", "pollIntervalSeconds must be a number"),
     ("pollIntervalSeconds", "0.000000000001", "pollIntervalSeconds must be at least 0.01"),
     ("pollIntervalSeconds", "1_0", "pollIntervalSeconds must be a number"),
@@ -177,7 +177,7 @@ BAD_CONFIG = [
     ("pollIntervalSeconds", "+inf", "pollIntervalSeconds must be a number"),
     ("pollIntervalSeconds", "infinity", "pollIntervalSeconds must be a number"),
     ("pollIntervalSeconds", "1e309", "pollIntervalSeconds must be a number"),
-    ("pollIntervalSeconds", "9" * 400, "pollIntervalSeconds must be at least 0.01"),
+    ("pollIntervalSeconds", "9" * 400, "at most 3600 (got a number of 400 digits)"),
     ("pollIntervalSeconds", ".", "pollIntervalSeconds must be a number"),
     ("maxPollIntervalSeconds", " 30", "maxPollIntervalSeconds must be a number"),
     ("waitForStart", "yes", "waitForStart must be true or false"),
@@ -197,7 +197,8 @@ def test_bad_config_values_are_listed_with_key_and_rule(key, raw, fragment):
     with pytest.raises(pulumi.RunError) as error:
         read(**{key: raw})
     assert str(error.value).startswith("invalid stack configuration:\n  - ")
-    assert f"bulk-publish-gate:{fragment}" in str(error.value)
+    assert f"bulk-publish-gate:{key}" in str(error.value)
+    assert fragment in str(error.value)
 
 
 def test_credentials_in_the_endpoint_config_are_refused_without_echoing_them():
@@ -228,24 +229,43 @@ def test_good_config_values_are_typed(key, raw, prop, expected):
 
 
 @pytest.mark.parametrize(
-    ("values", "aws_region", "fragment"),
+    ("values", "aws_region", "fragment", "fix"),
     [
         (
             {"identityPoolId": "a_b:0"},
             None,
             "bulk-publish-gate:identityPoolId names the region 'a_b', which is not an AWS region",
+            "check the pool id",  # no region setting moves a pool
         ),
-        ({}, "US-EAST-1", "aws:region is 'US-EAST-1', which is not an AWS region name"),
-        ({}, "us-east-1\n", "aws:region is 'us-east-1\\n', which is not an AWS region name"),
-        ({}, "eu-west-1", "aws:region is 'eu-west-1': the pool lives in us-east-1 (its id start"),
+        ({}, "US-EAST-1", "aws:region is 'US-EAST-1', which is not an AWS region name", None),
+        ({}, "us-east-1\n", "aws:region is 'us-east-1\\n', which is not an AWS region name", None),
+        (
+            {},
+            "eu-west-1",
+            "aws:region is 'eu-west-1': the pool lives in us-east-1 (its id start",
+            None,
+        ),
     ],
 )
-def test_the_region_the_gate_would_call_must_be_a_region_name(values, aws_region, fragment):
+def test_the_region_the_gate_would_call_must_be_a_region_name(values, aws_region, fragment, fix):
     config = FakeConfig({"identityPoolId": CONFIG_POOL, **values})
     with pytest.raises(pulumi.RunError) as error:
         read_stack_config(config, aws_region)
     assert fragment in str(error.value)
-    assert "set bulk-publish-gate:region" in str(error.value)
+    assert (fix or "set bulk-publish-gate:region to us-east-1") in str(error.value)
+
+
+@pytest.mark.parametrize("aws_region", [None, "us-east-1"])
+def test_a_pool_id_whose_prefix_is_no_cognito_sync_region_is_refused_whatever_aws_region(
+    aws_region,
+):
+    config = FakeConfig({"identityPoolId": "cn-north-1:0a000000-0000-4000-8000-000000000001"})
+    with pytest.raises(pulumi.RunError) as error:
+        read_stack_config(config, aws_region)
+    assert (
+        "bulk-publish-gate:identityPoolId names the region 'cn-north-1': Cognito Sync has no "
+        "endpoint in 'cn-north-1'"
+    ) in str(error.value)
 
 
 def test_a_gate_region_of_its_own_makes_aws_region_irrelevant():

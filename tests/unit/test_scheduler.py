@@ -171,6 +171,39 @@ def test_a_stop_ends_every_wait_with_a_cancelled_error():
     assert all("interrupted by SIGINT: stopped waiting on p" in str(r.error) for r in results)
 
 
+@pytest.mark.parametrize(
+    ("starts", "stop_at", "said"),
+    [
+        # (BulkPublish's answers, the call in flight when the stop comes, what the error says)
+        ([StartOutcome.STARTED], (Kind.START, 1), "while BulkPublish was in flight: a bulk"),
+        ([TransientError("lost")], (Kind.READ, 2), "after BulkPublish lost its answer: a bulk"),
+    ],
+)
+def test_a_stop_with_a_bulk_publish_unanswered_says_a_publish_may_have_started(
+    starts, stop_at, said
+):
+    stop = Stop()
+    service = Pools({"p0": ["NOT_STARTED"]}, starts={"p0": starts}, seconds=0.5)
+    calls, made = service.call, []
+
+    def call(watch: Watch, kind: Kind):
+        made.append(kind)
+        if (kind, made.count(kind)) == stop_at:
+            stop.set("interrupted by SIGINT")
+        return calls(watch, kind)
+
+    service.call = call  # type: ignore[method-assign]
+    pool_watches = watches(1, WaitPolicy(1.0, 1.0, start=True))
+    # A heartbeat every 0.1 s wakes the loop, which sees the stop with the call in flight.
+    (result,) = drive(service, pool_watches, 600, 1, stop=stop, on_progress=lambda _step: 0.1)
+    assert isinstance(result.error, CancelledError)
+    assert (
+        f"interrupted by SIGINT {said} publish of p0 may have started, and goes on without this "
+        "run (stopped after "
+    ) in str(result.error)
+    assert result.awaiting_publish
+
+
 def test_a_bug_in_a_call_is_raised_once_the_run_is_over():
     service = Pools({"p0": [ZeroDivisionError("bug")]})
     with pytest.raises(ZeroDivisionError):
