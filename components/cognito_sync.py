@@ -4,7 +4,9 @@ BulkPublish, with typed answers (UTC datetimes) and our errors (`aws_errors.tran
 boto3 is imported only when a client is built, so Check and Diff (every preview) never load it.
 One client serves every pool of a region and every worker thread of a run: botocore clients
 are thread-safe (sessions are not, and none is shared; only botocore's read-only model loader
-is, so the JSON models are parsed once per process).
+is, so the JSON models are parsed once per process). BulkPublish goes out through a second
+client that never retries: a retry of botocore's own would start a second publish when the
+first one's answer was lost; the watch reads first, then retries.
 """
 
 from __future__ import annotations
@@ -46,12 +48,16 @@ class CognitoSync:
             import boto3  # here, not at import: Check and Diff (every preview) never need it
 
             session = boto3.session.Session(botocore_session=core)
+            once = config.merge(Config(retries={**config.retries, "total_max_attempts": 1}))
             with _SETUP_LOCK:  # the first client reads the models; the others find them parsed
-                self._client = session.client(
-                    "cognito-sync",
-                    region_name=settings.region,
-                    endpoint_url=settings.endpoint_url,
-                    config=config,
+                self._client, self._start = (
+                    session.client(
+                        "cognito-sync",
+                        region_name=settings.region,
+                        endpoint_url=settings.endpoint_url,
+                        config=chosen,
+                    )
+                    for chosen in (config, once)  # reads: the retries in effect; BulkPublish: none
                 )
 
     def get_bulk_publish_details(self, identity_pool_id: str) -> BulkPublishDetails:
@@ -78,7 +84,7 @@ class CognitoSync:
         try:
             with translated("BulkPublish", identity_pool_id, self.settings.region):
                 try:
-                    self._client.bulk_publish(IdentityPoolId=identity_pool_id)
+                    self._start.bulk_publish(IdentityPoolId=identity_pool_id)
                 except Exception as error:
                     if error_code(error) in START_OUTCOMES:
                         return START_OUTCOMES[error_code(error)]
@@ -94,8 +100,9 @@ class CognitoSync:
         return StartOutcome.STARTED
 
     def close(self) -> None:
-        """Release the connection pool."""
+        """Release the connection pools."""
         self._client.close()
+        self._start.close()
 
     def __enter__(self) -> CognitoSync:
         return self
