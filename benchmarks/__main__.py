@@ -14,7 +14,8 @@
 - the gate's state entry for 1, 10 and 100 pools (`state.py`);
 - the project's stack under the language host (typed `pulumi up`) beside the Automation API
   inline program: the gate's state entry and a settled `up` (`typed.py`);
-- the deadline overrun against a trickling peer and one that never answers (`overrun.py`);
+- the deadline overrun against a trickling peer and one that never answers, and with client
+  setup for pools in 1, 3 and 6 regions (`overrun.py`);
 - the operator command on N pools: wall time, calls, threads, a throttled stretch, and one
   `--timeout` for all (`command.py`).
 
@@ -44,7 +45,7 @@ from harness.scenarios import pool, pool_id, provider_env
 from tests.unit.fakes import Plan, wait
 
 from .command import bench_command
-from .overrun import bench_overrun
+from .overrun import bench_overrun, bench_setup_overrun
 from .pools import bench_pools
 from .settled import bench_settled
 from .state import bench_state
@@ -212,6 +213,7 @@ def main() -> int:
     bench_state()
     bench_typed()
     bench_overrun()
+    bench_setup_overrun()
     bench_command()
     bench_pools()
     return 0

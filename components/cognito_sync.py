@@ -3,13 +3,18 @@ BulkPublish, with typed answers (UTC datetimes) and our errors (`aws_errors.tran
 
 boto3 is imported only when a client is built, so Check and Diff (every preview) never load it.
 One client serves every pool of a region and every worker thread of a run: botocore clients
-are thread-safe (sessions are not, and none is shared).
+are thread-safe (sessions are not, and none is shared; only botocore's read-only model loader
+is, so the JSON models are parsed once per process). BulkPublish goes out through a second
+client that never retries: a retry of botocore's own would start a second publish when the
+first one's answer was lost; the watch reads first, then retries.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, datetime
+from typing import Any
 
 import botocore.session
 from botocore.config import Config
@@ -24,6 +29,11 @@ START_OUTCOMES = {
     "AlreadyStreamedException": StartOutcome.ALREADY_STREAMED,
 }
 """BulkPublish's refusals that are outcomes, not errors."""
+_LOADERS: dict[Any, Any] = {}
+"""botocore's model loader per data path (AWS_DATA_PATH), shared by every session."""
+_SETUP_LOCK = threading.Lock()
+"""Clients are made one at a time (CPU work under the GIL anyway), so that the JSON models are
+read and parsed once, not once per thread that sets a client up at the same time."""
 
 
 class CognitoSync:
@@ -32,16 +42,23 @@ class CognitoSync:
     def __init__(self, settings: ClientSettings) -> None:
         self.settings = settings
         with translated("client setup", "(any)", settings.region):
-            core = botocore.session.Session(profile=settings.profile)
+            core = _session(settings.profile)
+            config = _client_config(settings, core)
+            core.get_credentials()  # (a credential_process or SSO may take its time: not locked)
             import boto3  # here, not at import: Check and Diff (every preview) never need it
 
             session = boto3.session.Session(botocore_session=core)
-            self._client = session.client(
-                "cognito-sync",
-                region_name=settings.region,
-                endpoint_url=settings.endpoint_url,
-                config=_client_config(settings, core),
-            )
+            once = config.merge(Config(retries={**config.retries, "total_max_attempts": 1}))
+            with _SETUP_LOCK:  # the first client reads the models; the others find them parsed
+                self._client, self._start = (
+                    session.client(
+                        "cognito-sync",
+                        region_name=settings.region,
+                        endpoint_url=settings.endpoint_url,
+                        config=chosen,
+                    )
+                    for chosen in (config, once)  # reads: the retries in effect; BulkPublish: none
+                )
 
     def get_bulk_publish_details(self, identity_pool_id: str) -> BulkPublishDetails:
         """Read the last bulk publish of a pool, with times in UTC."""
@@ -67,7 +84,7 @@ class CognitoSync:
         try:
             with translated("BulkPublish", identity_pool_id, self.settings.region):
                 try:
-                    self._client.bulk_publish(IdentityPoolId=identity_pool_id)
+                    self._start.bulk_publish(IdentityPoolId=identity_pool_id)
                 except Exception as error:
                     if error_code(error) in START_OUTCOMES:
                         return START_OUTCOMES[error_code(error)]
@@ -83,14 +100,25 @@ class CognitoSync:
         return StartOutcome.STARTED
 
     def close(self) -> None:
-        """Release the connection pool."""
+        """Release the connection pools."""
         self._client.close()
+        self._start.close()
 
     def __enter__(self) -> CognitoSync:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _session(profile: str | None) -> botocore.session.Session:
+    """A new botocore session (its own config and credentials) on the process's model loader."""
+    core = botocore.session.Session(profile=profile)
+    key = core.get_config_variable("data_path")
+    with _SETUP_LOCK:
+        loader = _LOADERS.setdefault(key, core.get_component("data_loader"))
+    core.register_component("data_loader", loader)
+    return core
 
 
 def _client_config(settings: ClientSettings, core: botocore.session.Session) -> Config:

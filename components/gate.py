@@ -8,17 +8,18 @@ import os
 import random as _random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from .aws_settings import AwsDefaults, ClientSettings, client_settings
+from .clients import Clients
 from .contract import StartOutcome
 from .errors import BulkPublishGateError, CancelledError, GateClosedError, ReadsFailedError
 from .inputs import GateInputs
 from .policy import WaitPolicy
 from .progress import PoolsSummary, ProgressReporter
-from .scheduler import Runner, Stop, run
+from .scheduler import READ_MARGIN_SECONDS, Runner, Stop, run
 from .text import bounded_message, format_duration, iso_utc
 from .verdict import Seen, Verdict, aggregate, freshness_bound, judge, next_start_after
 from .watch import Kind, Watch, WatchResult
@@ -39,7 +40,8 @@ class Io:
     """What a run does to the world, each part injectable (tests pass fakes)."""
 
     client: Callable[[ClientSettings], Any] = _default_client
-    """Builds the client of one region and endpoint (get_bulk_publish_details, bulk_publish)."""
+    """Builds the client of one region and endpoint (get_bulk_publish_details, bulk_publish), on
+    the worker thread of the first call that needs it, inside the run's deadline."""
     clock: Callable[[], float] = time.monotonic
     now: Callable[[], datetime] = _utc_now
     """The wall clock, UTC: checkedAt, the freshness bound, a job's age."""
@@ -91,7 +93,9 @@ def observe(
     """Read every pool and wait while its status says so, all under one deadline; with
     `allow_start` (create and update, never preview or refresh) and startBulkPublish, a pool
     that is NOT_STARTED, FAILED or stale gets a BulkPublish, then is waited on. With `once`
-    (refresh, `status`), each pool's first answer is its status: no status is waited on."""
+    (refresh, `status`), each pool's first answer is its status: no status is waited on.
+    The clock starts first: client setup counts inside the deadline."""
+    began = io.clock()
     bound = freshness_bound(inputs.completed_after, inputs.max_age_seconds, io.now())
     policy = WaitPolicy(
         poll_interval_seconds=inputs.poll_interval_seconds,
@@ -106,19 +110,18 @@ def observe(
         Watch(pool, policy, label=_label(pool, settings[pool]), random=io.random, wall=io.now)
         for pool in inputs.pools
     ]
-    clients = _clients(set(settings.values()), io.client)
+    clients = Clients(io.client)
     several = len(watches) > 1
     sink = (
         PoolsSummary(inputs.pools, write) if several else ProgressReporter(inputs.pools[0], write)
     )
 
     def call(watch: Watch, kind: Kind) -> Callable[[], Any]:
-        client = clients[settings[watch.pool]]
+        wanted = settings[watch.pool]
         if kind is Kind.START:
-            return lambda: client.bulk_publish(watch.pool)
-        return lambda: client.get_bulk_publish_details(watch.pool)
+            return lambda: clients.get(wanted).bulk_publish(watch.pool)
+        return lambda: clients.get(wanted).get_bulk_publish_details(watch.pool)
 
-    began = io.clock()
     try:
         run(
             watches, call, timeout=inputs.timeout_seconds, readers=inputs.max_concurrency,
@@ -126,9 +129,9 @@ def observe(
             random=io.random, on_progress=sink, stop=stop,
         )  # fmt: skip
     finally:
-        for client in clients.values():
-            client.close()
-    pools = {w.pool: _judged(w.result(), settings[w.pool].region, inputs, bound) for w in watches}
+        clients.close()
+    results = [_set_up(w.result(), settings[w.pool], clients, inputs) for w in watches]
+    pools = {r.pool: _judged(r, settings[r.pool].region, inputs, bound) for r in results}
     judged = [each.verdict for each in pools.values()]
     verdict = None if None in judged else judged[0] if not several else aggregate(
         {pool: each.verdict for pool, each in pools.items()}
@@ -142,30 +145,26 @@ def _label(pool: str, settings: ClientSettings) -> str:
     return f"GetBulkPublishDetails for identity pool {pool} in {settings.region}"
 
 
-def _clients(wanted: set[ClientSettings], build: Callable[[ClientSettings], Any]) -> dict:
-    """One client per region and endpoint; one that cannot be built fails its pools' calls."""
-    clients = {}
-    for settings in wanted:
-        try:
-            clients[settings] = build(settings)
-        except BulkPublishGateError as error:
-            clients[settings] = _Unusable(error)
-    return clients
-
-
-class _Unusable:
-    """Stands for a client that could not be built: each call raises why."""
-
-    def __init__(self, error: BulkPublishGateError) -> None:
-        self.error = error
-
-    def get_bulk_publish_details(self, _pool: str) -> Any:
-        raise self.error
-
-    bulk_publish = get_bulk_publish_details
-
-    def close(self) -> None:
-        """Nothing to release."""
+def _set_up(
+    result: WatchResult, settings: ClientSettings, clients: Clients, inputs: GateInputs
+) -> WatchResult:
+    """A pool with no answer because its client was still being set up at the run's end says
+    so (not that a call did not answer: none was made)."""
+    if result.reads or not isinstance(result.error, ReadsFailedError):
+        return result
+    if not clients.unfinished(settings):
+        return result
+    return replace(
+        result,
+        error=ReadsFailedError(
+            f"gave up after {format_duration(result.elapsed)} without one successful read of "
+            f"{_label(result.pool, settings)}: setting up its client (boto3, the AWS profile "
+            "and credentials) had not finished by the run's deadline, timeoutSeconds="
+            f"{inputs.timeout_seconds}, plus its {READ_MARGIN_SECONDS:g}s margin; raise "
+            "timeoutSeconds, or check what the AWS credentials come from (a credential_process "
+            "or SSO login that does not answer)"
+        ),
+    )
 
 
 def _judged(result: WatchResult, region: str, inputs: GateInputs, bound) -> PoolRun:

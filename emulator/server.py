@@ -15,7 +15,7 @@ from emulator.limits import Limits
 from emulator.models import Backend
 from emulator.responses import CognitoSyncResponse, Response, service_error
 from emulator.seed import load_seed
-from emulator.traffic import DROP_CONNECTION, LATENCY
+from emulator.traffic import DROP_ANSWER, DROP_CONNECTION, LATENCY
 from emulator.urls import API_ROUTES, NoRoute, is_control, resolve
 
 
@@ -134,10 +134,18 @@ class Emulator:
             if fault.kind == LATENCY:
                 if self._stopping.wait(fault.latency_seconds):
                     return None
-            else:
+            elif fault.kind != DROP_ANSWER:
                 return service_error(fault.error())
+        response = self._served(operation, target, headers, body, entry)
+        if fault is not None and fault.kind == DROP_ANSWER:
+            return None  # the work is done; its answer is lost on the way back
+        return response
+
+    def _served(
+        self, operation: str, target: str, headers: Any, body: bytes, entry: dict[str, Any]
+    ) -> Response:
         try:
-            signed = auth.SignedRequest(method, target, headers, body)
+            signed = auth.SignedRequest(entry["method"], target, headers, body)
             auth.verify(signed, self.backend.credentials)
             return self._responder.dispatch(operation, entry["identity_pool_id"], body)
         except ServiceError as exc:

@@ -20,6 +20,8 @@ from emulator.errors import (
 )
 
 DROP_CONNECTION = "drop-connection"
+DROP_ANSWER = "drop-answer"
+"""The request is served (a BulkPublish starts), then the socket closed with no response."""
 LATENCY = "latency"
 
 #: Fault kinds answered with a service error: the error class and its message.
@@ -34,7 +36,7 @@ ERROR_FAULTS: dict[str, tuple[type[ServiceError], str]] = {
         "The identity pool configuration was modified by another request",
     ),
 }
-FAULT_KINDS = (*ERROR_FAULTS, DROP_CONNECTION, LATENCY)
+FAULT_KINDS = (*ERROR_FAULTS, DROP_CONNECTION, DROP_ANSWER, LATENCY)
 #: The request log keeps this many most recent requests.
 REQUEST_LOG_LIMIT = 10_000
 

@@ -267,13 +267,15 @@ def test_a_bulk_publish_with_no_answer_is_a_transient_error(emulator, fault):
 
 def test_a_throttled_bulk_publish_is_retried_like_a_read_and_opens(emulator, run):
     emulator.backend.put_pool(pool("not-started", bulk_publish=SCRIPT))
-    emulator.backend.inject_fault("throttling", operation=PUBLISH, count=6)  # past botocore's 3
+    emulator.backend.inject_fault("throttling", operation=PUBLISH, count=2)
     observation, lines = run("not-started")
     assert outputs(observation)["gate_reason"] == "open"
-    assert only(observation).start_failures == 2  # each BulkPublish call: botocore's 3 attempts
-    assert emulator.backend.call_count(PUBLISH) == 7
+    assert only(observation).start_failures == 2  # each BulkPublish call: one attempt
+    assert emulator.backend.call_count(PUBLISH) == 3
     assert sum(line.endswith("calling BulkPublish") for line in lines) == 3
     assert "BulkPublish failed 2 time(s)" in observation.verdict.note
+    reads = [e["operation"] for e in emulator.backend.request_log()]
+    assert "BulkPublish, BulkPublish" not in ", ".join(reads)  # a read before each retry
 
 
 class AnswerLost(CognitoSync):
@@ -305,6 +307,24 @@ def test_a_bulk_publish_whose_answer_was_lost_is_read_first_and_never_started_tw
         for line in lines
     ), lines
     assert not any("read failed" in line for line in lines), lines
+
+
+def test_a_publish_that_fails_at_once_and_loses_its_answer_is_started_once(emulator, run):
+    # The service starts the publish, which FAILS at once, and the answer never comes back.
+    # botocore must not send BulkPublish again (each re-send would start one more publish and
+    # re-stream the pool): the watch reads first, sees the failed publish, and starts nothing.
+    at_once = {"in_progress_seconds": 0, "outcome": "FAILED", "failure_message": "no stream"}
+    emulator.backend.put_pool(pool("not-started", bulk_publish=at_once))
+    emulator.backend.inject_fault("drop-answer", operation=PUBLISH)  # every answer lost
+    observation, _ = run("not-started", mode="observe")
+    assert emulator.backend.call_count(PUBLISH) == 1
+    assert only(observation).start_failures == 1
+    outs = outputs(observation)
+    assert (outs["bulk_publish_status"], outs["gate_reason"]) == ("FAILED", "failed")
+    assert outs["failure_message"] == "no stream"
+    log = [(e["operation"], e["fault"]) for e in emulator.backend.request_log()]
+    assert log == [("GetBulkPublishDetails", None), (PUBLISH, "drop-answer"),
+                   ("GetBulkPublishDetails", None)]  # fmt: skip
 
 
 class PeerFinishedFirst(CognitoSync):

@@ -126,11 +126,14 @@ def test_botocore_retries_are_standard_mode_and_bounded_unless_the_user_says(
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     emulator.backend.put_pool(pool("succeeded"))
-    emulator.backend.inject_fault("throttling", operation=READ)
-    fresh = CognitoSync(ClientSettings("us-east-1", endpoint_url=emulator.url))
-    with fresh, pytest.raises(TransientError, match="ThrottlingException"):
-        fresh.get_bulk_publish_details(pool_id("succeeded"))
+    emulator.backend.inject_fault("throttling")
+    with CognitoSync(ClientSettings("us-east-1", endpoint_url=emulator.url)) as fresh:
+        with pytest.raises(TransientError, match="ThrottlingException"):
+            fresh.get_bulk_publish_details(pool_id("succeeded"))
+        with pytest.raises(TransientError, match="ThrottlingException"):
+            fresh.bulk_publish(pool_id("succeeded"))
     assert emulator.backend.call_count(READ) == calls
+    assert emulator.backend.call_count("BulkPublish") == 1  # never re-sent by botocore
 
 
 def test_the_read_timeout_is_enforced(emulator, developer):

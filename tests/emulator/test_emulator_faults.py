@@ -40,6 +40,7 @@ def _read(client):
 def test_every_fault_kind_is_tested():
     tested = {kind for kind, _, _ in ERROR_KINDS} | {
         "drop-connection",
+        "drop-answer",
         "latency",
         "concurrent-modification",
     }
@@ -84,6 +85,18 @@ def test_a_dropped_connection_is_retried_away(emulator, make_sync_client, pool):
     emulator.backend.inject_fault("drop-connection", operation=READ, count=1)
     assert _read(make_sync_client(total_max_attempts=2))["IdentityPoolId"] == POOL_ID
     assert emulator.backend.call_count(READ) == 2
+
+
+def test_a_dropped_answer_comes_after_the_work(emulator, make_sync_client, pool):
+    emulator.backend.inject_fault("drop-answer", operation="BulkPublish", count=1)
+    client = make_sync_client(total_max_attempts=1)
+    with pytest.raises(ConnectionClosedError):
+        client.bulk_publish(IdentityPoolId=POOL_ID)
+    assert _read(client)["BulkPublishStatus"] == "SUCCEEDED"  # it started (and, at 0 s, ended)
+    assert [(e["status"], e["fault"]) for e in emulator.backend.request_log()] == [
+        (None, "drop-answer"),
+        (200, None),
+    ]
 
 
 def test_latency_beyond_the_read_timeout_is_a_read_timeout(emulator, make_sync_client, pool):
