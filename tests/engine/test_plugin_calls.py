@@ -18,7 +18,7 @@ URN = f"urn:pulumi:test::bulk-publish-gate::{GATE}::gate"
 GATES = 16
 """More than min(32, CPUs + 4) on any machine with fewer than 12 CPUs."""
 IN_PROGRESS_READS = 8
-"""Each pool answers IN_PROGRESS this many times, then SUCCEEDED."""
+"""Each pool answers IN_PROGRESS this many times (0.5 s apart), then SUCCEEDED."""
 
 
 def slow_pool(index: int) -> str:
@@ -56,7 +56,7 @@ def test_every_gate_waits_at_once_and_the_function_answers_meanwhile(plugin, emu
         spec = {"bulk_publish": {"in_progress_reads": IN_PROGRESS_READS, "outcome": "SUCCEEDED"}}
         emulator.backend.put_pool(pool("publishing", identity_pool_id=each, **spec))
     emulator.backend.put_pool(pool("succeeded"))
-    settings = {"pollIntervalSeconds": 0.2, "maxPollIntervalSeconds": 0.2, "timeoutSeconds": 120}
+    settings = {"pollIntervalSeconds": 0.5, "maxPollIntervalSeconds": 0.5, "timeoutSeconds": 120}
     outcomes: list[str] = []
 
     def create(each: str) -> None:
