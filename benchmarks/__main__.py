@@ -18,6 +18,8 @@
   setup for pools in 1, 3 and 6 regions (`overrun.py`);
 - the operator command on N pools: wall time, calls, threads, a throttled stretch, and one
   `--timeout` for all (`command.py`).
+- 4, 12 and 64 gates at once in the provider plugin: wall time against each one's wait, and
+  the read-once function's answer meanwhile (`waits_at_once.py`).
 
 See benchmarks/README.md for the method of each figure and the latest figures.
 """
@@ -51,6 +53,7 @@ from .settled import bench_settled
 from .state import bench_state
 from .support import emulator_client
 from .typed import bench_typed
+from .waits_at_once import bench_waits_at_once
 
 try:
     from .poll import bench_poll
@@ -206,6 +209,7 @@ def main() -> int:
     bench_wait_loop()
     bench_emulator()
     bench_provider_server()
+    bench_waits_at_once()
     bench_engine()
     if bench_poll is not None:
         bench_poll()

@@ -13,7 +13,7 @@ from typing import Any
 from . import gate
 from .aws_settings import AwsDefaults, settings_problems
 from .errors import BulkPublishGateError, ConfigurationError
-from .inputs import GateInputs, Problem, validate
+from .inputs import GateInputs, Problem, config_name, validate
 from .outputs import properties
 from .progress import write_stderr
 from .scheduler import Stop
@@ -44,44 +44,53 @@ def replaces(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
 
 
 def run(
-    props: dict[str, Any], aws: AwsDefaults, stop: Stop, write: Callable[[str], None] | None = None
+    props: dict[str, Any],
+    aws: AwsDefaults,
+    stop: Stop,
+    write: Callable[[str], None] | None = None,
+    name: Callable[[str], str] = config_name,
 ) -> dict[str, Any]:
     """Create and Update: read (starting a bulk publish with startBulkPublish) and wait; in gate
     mode fail unless SUCCEEDED and fresh. Every output, since missing ones would be wiped.
-    Progress lines go to `write` (default: stderr, which the CLI shows for a dynamic provider)."""
+    Progress lines go to `write` (default: stderr, which the CLI shows for a dynamic provider);
+    `name` says an input as the face's users type it."""
     with reported():
-        inputs = saved_inputs(props)
+        inputs = saved_inputs(props, name)
         observed = gate.observe(inputs, aws, allow_start=True, write=write, stop=stop)
         gate.enforce(observed, gate=inputs.mode == "gate")
         return properties(observed)
 
 
 def read_once(
-    props: dict[str, Any], aws: AwsDefaults, stop: Stop, write: Callable[[str], None] | None = None
+    props: dict[str, Any],
+    aws: AwsDefaults,
+    stop: Stop,
+    write: Callable[[str], None] | None = None,
+    name: Callable[[str], str] = config_name,
 ) -> dict[str, Any]:
     """Refresh (and the read-once function): each pool's first answer, no wait on a status,
     never a BulkPublish, never a failure on a status (failed reads are retried until the
     resource's timeoutSeconds); the outputs with the resource's own inputs."""
     with reported():
-        inputs = saved_inputs(props)
+        inputs = saved_inputs(props, name)
         observed = gate.observe(inputs, aws, once=True, write=write, stop=stop)
         gate.enforce(observed, gate=False)
         return properties(observed, inputs)
 
 
-def saved_inputs(props: dict[str, Any]) -> GateInputs:
+def saved_inputs(props: dict[str, Any], name: Callable[[str], str] = config_name) -> GateInputs:
     """The inputs kept in state, checked again: a ConfigurationError that says the fix (state
-    written by an older version, or edited)."""
+    written by an older version, or edited), each input said by `name`."""
     several = props.get("identity_pool_ids") or []
     if several and props.get("identity_pool_id") == ",".join(several):
         props = {**props, "identity_pool_id": ""}  # the saved output, not the input
     inputs, problems = validate(props)
     if inputs is None:
-        said = "; ".join(p.line() for p in problems)
+        said = "; ".join(p.line(name) for p in problems)
         raise ConfigurationError(
-            f"the gate's saved inputs break the input rules: {said}. Fix the stack "
-            "configuration (bulk-publish-gate:...) or the gate's arguments and run `pulumi up`, "
-            "which checks and saves valid inputs; then `pulumi refresh` works again."
+            f"the gate's saved inputs break the input rules: {said}. Fix them where the gate "
+            "gets them (its arguments, or the stack configuration) and run `pulumi up`, which "
+            "checks and saves valid inputs; then `pulumi refresh` works again."
         )
     return inputs
 

@@ -8,7 +8,6 @@ Wire names are camelCase (the schema's); the lifecycle's are the tables' snake_c
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import difflib
 import sys
@@ -25,6 +24,7 @@ from . import lifecycle, lifeline
 from .aws_settings import AwsDefaults
 from .contract import OUTPUTS
 from .inputs import SPECS
+from .plugin_calls import PluginCalls
 from .progress import write_stderr
 from .schema import GATE, PACKAGE, READ, READ_INPUTS, VERSION, schema_json
 
@@ -78,6 +78,7 @@ class GateProvider(sdk.Provider):
     def __init__(self, engine: EngineLog | None = None) -> None:
         self.aws = AwsDefaults()
         self.log = engine or EngineLog(None)
+        self.calls = PluginCalls()
 
     async def get_schema(self, request: sdk.GetSchemaRequest) -> sdk.GetSchemaResponse:
         return sdk.GetSchemaResponse(schema=schema_json())
@@ -142,9 +143,11 @@ class GateProvider(sdk.Provider):
         lifeline.STOP.set("cancelled by the Pulumi engine (Ctrl-C)")
 
     async def _run(self, step, props: dict[str, Any], urn: str = "", quiet: bool = False):
-        # The gate blocks while it waits: on a thread, so the server still answers Cancel.
+        # Off the server's loop, so that it still answers Check, Diff and Cancel: a gate's wait
+        # on a thread of its own (every gate of a stack waits at once), a read-once call apart.
         write = (lambda _line: None) if quiet else self.log.writer(urn)
-        return await asyncio.to_thread(step, props, self.aws, lifeline.STOP, write)
+        off_loop = self.calls.wait if step is lifecycle.run else self.calls.read
+        return await off_loop(step, props, self.aws, lifeline.STOP, write, _wire_name)
 
 
 class EngineLog:

@@ -96,6 +96,6 @@ def test_read_of_state_that_breaks_a_rule_says_the_fix(emulator, start_server):
         server.read(pool_id("succeeded"), props(poll_interval_seconds=1e-12))
     message = failure.value.message
     assert message.startswith("components.errors.ConfigurationError: ")
-    assert "poll_interval_seconds" in message and "at least 0.01" in message
+    assert "bulk-publish-gate:pollIntervalSeconds" in message and "at least 0.01" in message
     assert "pulumi up" in message
     assert sum(emulator.backend.calls().values()) == 0

@@ -127,6 +127,18 @@ def test_refresh_reads_once_and_keeps_the_inputs(emulator, plugin):
     assert refreshed["timeoutSeconds"] == 30
 
 
+def test_refresh_of_saved_inputs_that_break_a_rule_names_them_as_the_schema_does(emulator, plugin):
+    emulator.backend.put_pool(pool("succeeded"))
+    outs = create(plugin, {"identityPoolId": pool_id("succeeded"), **FAST})
+    edited = {**outs, "timeoutSeconds": -1, "maxConcurrency": 0}
+    with pytest.raises(ProviderError) as raised:
+        plugin.read(outs["identityPoolId"], edited, inputs=edited)
+    said = raised.value.details.strip().splitlines()[0]
+    assert "timeoutSeconds must be at least 0" in said, said
+    assert "maxConcurrency must be" in said, said
+    assert "bulk-publish-gate:" not in said and "timeout_seconds" not in said, said
+
+
 def test_cancel_ends_a_waiting_create_at_once(emulator, plugin):
     emulator.backend.put_pool(pool("stuck"))
     inputs, _ = plugin.check({"identityPoolId": pool_id("stuck"), **FAST, "timeoutSeconds": 600},
