@@ -17,6 +17,7 @@ import shlex
 import shutil
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 from . import services as servers
 from .engine import (
@@ -87,7 +88,7 @@ def up() -> int:
     if cli is None:
         print(INSTALL_HINT, flush=True)
         return 1
-    servers.stop(RUN_DIR)
+    stop_servers(RUN_DIR, announce=False)
     plugin = aws_plugin_dir()
     say(f"engine: pulumi {cli.version()} ({'on PATH' if cli.origin == 'PATH' else cli.path})")
     hosts = {host.name: host for host in find_hosts()}
@@ -190,8 +191,7 @@ def down(destroy: bool = True) -> int:
                       "--config-file", config_copy(stack))  # fmt: skip
             except Stopped:
                 failed.append(stack.name)
-    if servers.stop(RUN_DIR):
-        say("stopped the local servers")
+    stop_servers(RUN_DIR, announce=True)
     if failed:
         say(
             f"could not destroy the {', '.join(failed)} stack: it is still deployed (the CLI "
@@ -223,6 +223,19 @@ def unlock() -> int:
     except Stopped as stopped:
         return stopped.code
     return 0
+
+
+def stop_servers(run_dir: Path, announce: bool) -> None:
+    """Stop the servers of the last `make up`; a stale record of them is dropped in one line."""
+    stopped, stale = servers.stop(run_dir)
+    if stale:
+        pids = ", ".join(map(str, stale))
+        say(
+            f"dropped a stale record of the local servers (pid {pids}): not a server `make up` "
+            "started any more (it ended; the pid may be another process's now), left alone"
+        )
+    if stopped and announce:
+        say("stopped the local servers")
 
 
 def main(argv: list[str]) -> int:
