@@ -9,6 +9,7 @@ stack file (into a copy in .local-run/), `pulumi up --yes`, `pulumi stack output
 down: `pulumi destroy --yes` in each folder (consumers first), stop the servers; exit 1 naming
 a stack not destroyed. Both first clear operations a hard-stopped update left pending (not a
 lock: another run may hold it). unlock: clear the lock and pending operations a hard stop left.
+Each takes the folder's run lock first and refuses at once while another of the three runs.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from .local_stacks import (
     stranded,
 )
 from .paths import PROJECT_DIR
+from .run_lock import Busy, held, refusal
 from .terminal import run
 
 INSTALL_HINT = (
@@ -244,7 +246,13 @@ def main(argv: list[str]) -> int:
         print("usage: python -m harness.local up|down|unlock", file=sys.stderr)
         return 2
     try:
-        return commands[argv[0]]()
+        # One at a time in a folder: a second `make up` would stop the servers the first one's
+        # gate is waiting on, and `make down`/`make unlock` would destroy or cancel its update.
+        with held(RUN_DIR, argv[0]):
+            return commands[argv[0]]()
+    except Busy as busy:
+        say(refusal(busy, argv[0]))
+        return 1
     except KeyboardInterrupt:  # a Ctrl-C between two commands: nothing of the CLI's runs
         say("interrupted")
         return INTERRUPTED

@@ -2,7 +2,8 @@
 typed `pulumi` commands of the three local stacks, with a caller environment full of AWS and
 Pulumi settings that must not reach any child; and a Ctrl-C pressed in the terminal while the
 gate waits (once: the CLI cancels gracefully and `make up` waits for it; twice: it stops at
-once, and the next `make up` clears the pending operation it left); `make unlock` for a lock.
+once, and the next `make up` clears the pending operation it left); `make unlock` for a lock;
+a second `make up` (or `make down`, `make unlock`) while one runs, refused at once.
 State and servers live under tmp_path (BPG_LOCAL_ROOT); the committed stack files are left as
 they were."""
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import time
 import urllib.request
@@ -174,6 +176,36 @@ def test_two_ctrl_c_stop_at_once_and_the_next_make_up_clears_what_is_left(make):
     assert again.stdout.count("$ pulumi refresh --yes --clear-pending-creates") == 1
     assert "interrupted while creating" not in again.stdout + again.stderr
     assert "pending operations" not in again.stdout
+
+
+def test_a_second_make_up_refuses_at_once_and_the_first_one_runs_on(make):
+    with (make.root / "first.log").open("w") as log:
+        first = subprocess.Popen(
+            ["make", "--no-print-directory", "up"], cwd=PROJECT_DIR, env=make.env,
+            stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )  # fmt: skip
+    try:
+        shown = (make.root / "first.log").read_text
+        until(lambda: reads(make.root) >= 1, 120, shown)  # its gate waits on the emulator
+        recorded = (make.root / ".local-run" / "services.json").read_text()
+        for target in ("up", "down", "unlock"):
+            started = time.monotonic()
+            second = make(target)
+            took = time.monotonic() - started
+            assert second.returncode != 0, second.stdout + second.stderr
+            assert "==> another `make up` is running in this folder (pid " in second.stdout
+            assert f"this `make {target}` did nothing" in second.stdout
+            assert "$ pulumi" not in second.stdout  # no pulumi command ran
+            assert (make.root / ".local-run" / "services.json").read_text() == recorded
+            print(f"measured: `make {target}` refused after {took:.2f}s")
+        code = first.wait(timeout=300)
+    finally:
+        if first.poll() is None:  # the test failed: end that run (its CLI too) at once
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+    assert code == 0, shown()
+    assert '"bulkPublishStatus": "SUCCEEDED"' in shown()  # its gate read on to the end
+    assert len(resources(make.root)) == 3
 
 
 def test_make_down_fails_loudly_on_a_locked_stack_and_make_unlock_clears_it(make):
