@@ -7,8 +7,10 @@ stack's folder (the producer, then the Python and the YAML consumer): `pulumi st
 --create local`, `pulumi config set --config-file` for what differs here from the committed
 stack file (into a copy in .local-run/), `pulumi up --yes`, `pulumi stack output --json`.
 down: `pulumi destroy --yes` in each folder (consumers first), stop the servers; exit 1 naming
-a stack not destroyed. Both first clear operations a hard-stopped update left pending (not a
-lock: another run may hold it). unlock: clear the lock and pending operations a hard stop left.
+a stack not destroyed and why. Both first clear operations a hard-stopped update left pending
+(not a lock: another run may hold it). unlock: clear the lock and pending operations a hard
+stop left (a lock a live `pulumi` holds is left alone). Each takes the folder's run lock first
+and refuses at once while another of the three runs; each makes its config copies afresh.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import shlex
 import shutil
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 from . import services as servers
 from .engine import (
@@ -35,13 +38,16 @@ from .local_stacks import (
     STACKS,
     STATE_DIR,
     LocalStack,
+    after_stop,
     config_copy,
     has_local_stack,
     has_state,
     local_engine,
+    lock_holder,
     stranded,
 )
 from .paths import PROJECT_DIR
+from .run_lock import Busy, held, refusal
 from .terminal import run
 
 INSTALL_HINT = (
@@ -53,11 +59,12 @@ INTERRUPTED = 130
 
 
 class Stopped(Exception):
-    """A command failed or was interrupted; `code` is what `make up` exits with."""
+    """A command failed or was interrupted; `code` is what `make up` exits with, `error` the
+    CLI's own `error:` line ('' when it wrote none), `advice` what was said of what is left."""
 
-    def __init__(self, code: int) -> None:
+    def __init__(self, code: int, error: str = "", advice: str = "") -> None:
         super().__init__(code)
-        self.code = code
+        self.code, self.error, self.advice = code, error, advice
 
 
 def say(text: str) -> None:
@@ -87,7 +94,7 @@ def up() -> int:
     if cli is None:
         print(INSTALL_HINT, flush=True)
         return 1
-    servers.stop(RUN_DIR)
+    stop_servers(RUN_DIR, announce=False)
     plugin = aws_plugin_dir()
     say(f"engine: pulumi {cli.version()} ({'on PATH' if cli.origin == 'PATH' else cli.path})")
     hosts = {host.name: host for host in find_hosts()}
@@ -120,7 +127,7 @@ def up() -> int:
 def up_stack(engine: EngineEnvironment, stack: LocalStack, services: dict, with_aws: bool):
     where = stack.folder.relative_to(PROJECT_DIR).as_posix()
     say(f"the {stack.name} ({where}/)")
-    config = config_copy(stack, fresh=True)
+    config = config_copy(stack)
     typed(engine, stack, "stack", "select", "--create", STACK)
     clear_pending(engine, stack, config)
     for args in overrides(stack, services, with_aws):
@@ -147,20 +154,11 @@ def typed(engine: EngineEnvironment, stack: LocalStack, *args: str) -> None:
     # A Ctrl-C reaches this process only where the CLI does not read the terminal itself (its
     # interactive display reads the key); either way the CLI says above how the update ended.
     say(f"interrupted: {ended}" if ran.interrupts else f"{ended}: the CLI says why above")
+    advice = ""
     if args[0] in ("up", "destroy", "refresh"):
-        say(after_stop(stranded(engine, stack), stack))
-    raise Stopped(INTERRUPTED if ran.interrupts else 1)
-
-
-def after_stop(left: str, stack: LocalStack) -> str:
-    if not left:
-        return "nothing is left locked or pending: the next `make up` starts afresh"
-    if "locked" in left:
-        return f"the {stack.name} stack is left {left}: `make unlock` clears it"
-    return (
-        f"the {stack.name} stack is left {left}: the next `make up` or `make down` clears "
-        "them first (so does `make unlock`)"
-    )
+        advice = after_stop(stranded(engine, stack), stack, args[0])
+        say(advice)
+    raise Stopped(INTERRUPTED if ran.interrupts else 1, ran.error, advice)
 
 
 def clear_pending(engine: EngineEnvironment, stack: LocalStack, config: str) -> None:
@@ -178,28 +176,24 @@ def clear_pending(engine: EngineEnvironment, stack: LocalStack, config: str) -> 
 def down(destroy: bool = True) -> int:
     cli = find_engine(build_now=False)
     services = servers.running(RUN_DIR)
-    failed = []
+    failed: dict[str, Stopped] = {}
     if destroy and cli and STATE_DIR.exists():
         engine = local_engine(cli, services or {}, aws_plugin_dir())
         for stack in reversed(STACKS):
             if not has_local_stack(engine, stack):
                 continue
             try:
-                clear_pending(engine, stack, config_copy(stack))
+                config = config_copy(stack)  # afresh: the stack file as it is now
+                clear_pending(engine, stack, config)
                 typed(engine, stack, "destroy", "--yes", "--stack", STACK,
-                      "--config-file", config_copy(stack))  # fmt: skip
-            except Stopped:
-                failed.append(stack.name)
-    if servers.stop(RUN_DIR):
-        say("stopped the local servers")
-    if failed:
-        say(
-            f"could not destroy the {', '.join(failed)} stack: it is still deployed (the CLI "
-            "says why above; a stack left locked by a stopped update: `make unlock`, then "
-            "`make down` again)"
-        )
-        return 1
-    return 0
+                      "--config-file", config)  # fmt: skip
+            except Stopped as stopped:
+                failed[stack.name] = stopped
+    stop_servers(RUN_DIR, announce=True)
+    for name, stopped in failed.items():
+        why = stopped.error or "the CLI says why above"
+        say(f"could not destroy the {name} stack ({why}): {stopped.advice}")
+    return 1 if failed else 0
 
 
 def unlock() -> int:
@@ -209,20 +203,46 @@ def unlock() -> int:
         say("no local state: nothing to unlock")
         return 0
     engine = local_engine(cli, servers.running(RUN_DIR) or {}, aws_plugin_dir())
-    try:
-        for stack in STACKS:
-            if not has_local_stack(engine, stack):
-                continue
-            left = stranded(engine, stack)
-            if "locked" in left:
-                typed(engine, stack, "cancel", "--yes", "--stack", STACK)
-            if "pending" in left:
-                typed(engine, stack, "refresh", "--yes", "--clear-pending-creates",
-                      "--stack", STACK, "--config-file", config_copy(stack))  # fmt: skip
-            say(f"the {stack.name} stack: {'cleared' if left else 'nothing to clear'}")
-    except Stopped as stopped:
-        return stopped.code
+    for stack in STACKS:
+        if not has_local_stack(engine, stack):
+            continue
+        try:
+            say(f"the {stack.name} stack: {unlock_stack(engine, stack)}")
+        except Stopped as stopped:
+            why = stopped.error or "the CLI says why above"
+            say(f"could not clear the {stack.name} stack ({why})")
+            return stopped.code
     return 0
+
+
+def unlock_stack(engine: EngineEnvironment, stack: LocalStack) -> str:
+    """Cancel the stack's lock unless a live `pulumi` holds it, then clear pending operations."""
+    left = stranded(engine, stack)
+    holder = lock_holder(stack) if "locked" in left else None
+    if holder:
+        return (
+            f"locked by a `pulumi` still running here (pid {holder}): left as it is (its "
+            "update goes on); `make unlock` again once it has ended"
+        )
+    if "locked" in left:
+        typed(engine, stack, "cancel", "--yes", "--stack", STACK)
+    if "pending" in left:
+        typed(engine, stack, "refresh", "--yes", "--clear-pending-creates",
+              "--stack", STACK, "--config-file", config_copy(stack))  # fmt: skip
+    return "cleared" if left else "nothing to clear"
+
+
+def stop_servers(run_dir: Path, announce: bool) -> None:
+    """Stop the servers of the last `make up`; a stale record of them is dropped in one line."""
+    stopped, stale = servers.stop(run_dir)
+    if stale:
+        pids = ", ".join(map(str, stale))
+        say(
+            f"dropped a stale record of the local servers (pid {pids}): not a server `make up` "
+            "started any more (it ended; the pid may be another process's now), left alone"
+        )
+    if stopped and announce:
+        say("stopped the local servers")
 
 
 def main(argv: list[str]) -> int:
@@ -231,7 +251,13 @@ def main(argv: list[str]) -> int:
         print("usage: python -m harness.local up|down|unlock", file=sys.stderr)
         return 2
     try:
-        return commands[argv[0]]()
+        # One at a time in a folder: a second `make up` would stop the servers the first one's
+        # gate is waiting on, and `make down`/`make unlock` would destroy or cancel its update.
+        with held(RUN_DIR, argv[0]):
+            return commands[argv[0]]()
+    except Busy as busy:
+        say(refusal(busy, argv[0]))
+        return 1
     except KeyboardInterrupt:  # a Ctrl-C between two commands: nothing of the CLI's runs
         say("interrupted")
         return INTERRUPTED

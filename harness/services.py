@@ -1,6 +1,7 @@
 """The local servers of `make up`: the Cognito Sync emulator (and moto, for the SSM parameters,
 where the pulumi-aws plugin is installed) on free loopback ports, in sessions of their own so
-that a Ctrl-C in the terminal leaves them be; they outlive the command until `make down`."""
+that a Ctrl-C in the terminal leaves them be; they outlive the command until `make down`, which
+signals only a recorded pid that is still the very process started (its start and command line)."""
 
 from __future__ import annotations
 
@@ -16,19 +17,21 @@ import urllib.request
 from pathlib import Path
 
 from .paths import PROJECT_DIR, clean_environ
+from .processes import identity
 
 HEALTH = {"emulator": "/_emulator/health", "moto": "/moto-api/"}
 
 
 def start(run_dir: Path, with_moto: bool) -> dict:
-    """Start the servers, logs in `run_dir`; {name: url, "pids": [...]}, also saved in
-    `run_dir`/services.json. They get none of the caller's AWS or Pulumi variables."""
+    """Start the servers, logs in `run_dir`; {name: url, "servers": [{pid, identity}, ...]},
+    also saved in `run_dir`/services.json. They get none of the caller's AWS or Pulumi
+    variables."""
     run_dir.mkdir(parents=True, exist_ok=True)
     emulator = [sys.executable, "-m", "emulator", "--seed", "examples/local-seed.json", "--port"]
     commands = {"emulator": emulator}
     if with_moto:
         commands["moto"] = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p"]
-    found, pids = {}, []
+    found, recorded = {}, []
     for name, command in commands.items():
         port = free_port()
         with (run_dir / f"{name}.log").open("w") as log:
@@ -42,9 +45,10 @@ def start(run_dir: Path, with_moto: bool) -> dict:
                 start_new_session=True,
             )
         found[name] = f"http://127.0.0.1:{port}"
-        pids.append(process.pid)
         wait_for(found[name] + HEALTH[name], process)
-    services = {**found, "pids": pids}
+        # Read once it answers: right after exec, its command line may not be set yet.
+        recorded.append({"pid": process.pid, "identity": identity(process.pid)})
+    services = {**found, "servers": recorded}
     (run_dir / "services.json").write_text(json.dumps(services))
     return services
 
@@ -52,24 +56,29 @@ def start(run_dir: Path, with_moto: bool) -> dict:
 def running(run_dir: Path) -> dict | None:
     """What `start` saved, or None when no server of ours is recorded."""
     saved = run_dir / "services.json"
-    return json.loads(saved.read_text()) if saved.exists() else None
+    try:
+        return json.loads(saved.read_text())
+    except (OSError, ValueError):
+        return None
 
 
-def stop(run_dir: Path) -> bool:
-    """Stop the recorded servers and forget them; False when none was recorded."""
-    services = running(run_dir)
-    pids = (services or {}).get("pids", [])
-    for pid in pids:
+def stop(run_dir: Path) -> tuple[list[int], list[int]]:
+    """Stop the recorded servers that are still the processes `start` started, and forget the
+    record: (the pids stopped, the pids left alone: ended, or another process's by now)."""
+    services = running(run_dir) or {}
+    recorded = services.get("servers") or [{"pid": pid} for pid in services.get("pids", [])]
+    ours = [s["pid"] for s in recorded if s.get("identity") and identity(s["pid"]) == s["identity"]]
+    for pid in ours:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-    for pid in pids:
+    for pid in ours:
         wait_gone(pid)
     (run_dir / "services.json").unlink(missing_ok=True)
-    return services is not None
+    return ours, [s["pid"] for s in recorded if s["pid"] not in ours]
 
 
 def urls(services: dict) -> list[str]:
-    return [value for key, value in services.items() if key != "pids"]
+    return [value for value in services.values() if isinstance(value, str)]
 
 
 def free_port() -> int:

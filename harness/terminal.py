@@ -10,11 +10,15 @@ not get it) is handed on as a SIGINT, so a supervisor's stop is a graceful cance
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
+import sys
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 FIRST = (
     "Ctrl-C: pulumi is cancelling the update: the steps under way finish (a gate that is "
@@ -32,11 +36,19 @@ class Ran:
     """Its exit code (negative: the signal that ended it)."""
     interrupts: int
     """How many SIGINT/SIGTERM this process received while it ran."""
+    error: str = ""
+    """The last `error: ...` line it wrote to stderr (the CLI's own words for why it failed)."""
 
 
 def run(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> Ran:
-    """Run `command` in the foreground and wait for it to end, whatever signals come."""
-    process = subprocess.Popen(list(command), cwd=cwd, env=dict(env))  # noqa: S603 - the CLI
+    """Run `command` in the foreground and wait for it to end, whatever signals come. Its
+    stdout is this terminal; its stderr is relayed to this process's, line by line."""
+    process = subprocess.Popen(  # noqa: S603 - the CLI
+        list(command), cwd=cwd, env=dict(env), stderr=subprocess.PIPE
+    )
+    errors: list[str] = []
+    relay = threading.Thread(target=_relay, args=(process.stderr, errors), daemon=True)
+    relay.start()
     seen = 0
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -52,7 +64,17 @@ def run(command: Sequence[str], cwd: Path, env: Mapping[str, str]) -> Ran:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-    return Ran(code, seen)
+    relay.join(timeout=5)  # the rest of its stderr; a process it left may hold the pipe on
+    return Ran(code, seen, errors[-1] if errors else "")
+
+
+def _relay(stream: IO[bytes], errors: list[str]) -> None:
+    for line in iter(stream.readline, b""):
+        sys.stderr.buffer.write(line)
+        sys.stderr.buffer.flush()
+        text = re.sub(r"\x1b\[[0-9;]*m", "", line.decode(errors="replace")).strip()
+        if text.startswith("error: "):
+            errors.append(text)
 
 
 def _say(text: str) -> None:

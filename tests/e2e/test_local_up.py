@@ -2,7 +2,10 @@
 typed `pulumi` commands of the three local stacks, with a caller environment full of AWS and
 Pulumi settings that must not reach any child; and a Ctrl-C pressed in the terminal while the
 gate waits (once: the CLI cancels gracefully and `make up` waits for it; twice: it stops at
-once, and the next `make up` clears the pending operation it left); `make unlock` for a lock.
+once, and the next `make up` clears the pending operation it left); `make unlock` for a lock
+(not for one a live `pulumi` holds); a second `make up` (or `make down`, `make unlock`) while one
+runs, refused at once; `make down` and `make unlock` with the config copies a bad stack file
+left, and a destroy that fails for another cause than a lock, named by the CLI's own error.
 State and servers live under tmp_path (BPG_LOCAL_ROOT); the committed stack files are left as
 they were."""
 
@@ -10,6 +13,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -176,20 +182,135 @@ def test_two_ctrl_c_stop_at_once_and_the_next_make_up_clears_what_is_left(make):
     assert "pending operations" not in again.stdout
 
 
+def test_a_second_make_up_refuses_at_once_and_the_first_one_runs_on(make):
+    with (make.root / "first.log").open("w") as log:
+        first = subprocess.Popen(
+            ["make", "--no-print-directory", "up"], cwd=PROJECT_DIR, env=make.env,
+            stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )  # fmt: skip
+    try:
+        shown = (make.root / "first.log").read_text
+        until(lambda: reads(make.root) >= 1, 120, shown)  # its gate waits on the emulator
+        recorded = (make.root / ".local-run" / "services.json").read_text()
+        for target in ("up", "down", "unlock"):
+            started = time.monotonic()
+            second = make(target)
+            took = time.monotonic() - started
+            assert second.returncode != 0, second.stdout + second.stderr
+            assert "==> another `make up` is running in this folder (pid " in second.stdout
+            assert f"this `make {target}` did nothing" in second.stdout
+            assert "$ pulumi" not in second.stdout  # no pulumi command ran
+            assert (make.root / ".local-run" / "services.json").read_text() == recorded
+            print(f"measured: `make {target}` refused after {took:.2f}s")
+        code = first.wait(timeout=300)
+    finally:
+        if first.poll() is None:  # the test failed: end that run (its CLI too) at once
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait()
+    assert code == 0, shown()
+    assert '"bulkPublishStatus": "SUCCEEDED"' in shown()  # its gate read on to the end
+    assert len(resources(make.root)) == 3
+
+
+BROKEN = "config:\n  bulk-publish-gate:timeoutSeconds: [\n"
+"""A stack file the CLI cannot read (a bad edit, fixed in the committed file since)."""
+
+
+def pending_create(root: Path) -> None:
+    """Leave the producer's gate create pending in its state, as two Ctrl-C do."""
+    path = root / ".pulumi-state" / ".pulumi" / "stacks" / "bulk-publish-gate" / "local.json"
+    saved = json.loads(path.read_text())
+    latest = saved["checkpoint"]["latest"]
+    [gate] = [r for r in latest["resources"] if r["type"].startswith("pulumi-python:dynamic/")]
+    latest["pending_operations"] = [{"resource": gate, "type": "creating"}]
+    path.write_text(json.dumps(saved))
+
+
+def test_make_down_and_make_unlock_read_the_stack_file_as_it_is_now(make):
+    assert make("up").returncode == 0
+    copies = sorted((make.root / ".local-run").glob("*.Pulumi.local.yaml"))
+    assert len(copies) == 3
+    for copy in copies:  # the copies a run with the bad stack file left
+        copy.write_text(BROKEN)
+    pending_create(make.root)
+    unlock = make("unlock")
+    assert unlock.returncode == 0, unlock.stdout + unlock.stderr
+    assert "$ pulumi refresh --yes --clear-pending-creates --stack local" in unlock.stdout
+    assert "the producer stack: cleared" in unlock.stdout
+    for copy in copies:
+        copy.write_text(BROKEN)
+    down = make("down")
+    assert down.returncode == 0, down.stdout + down.stderr
+    assert down.stdout.count("$ pulumi destroy --yes --stack local") == 3
+    assert not any(resources(make.root).values())
+
+
+def test_a_failed_destroy_names_the_clis_error_not_a_lock(make):
+    assert make("up").returncode == 0
+    # A resource of a provider plugin that is not installed: the CLI cannot destroy it.
+    path = make.root / ".pulumi-state" / ".pulumi" / "stacks" / "bulk-publish-gate" / "local.json"
+    saved = json.loads(path.read_text())
+    provider = "urn:pulumi:local::bulk-publish-gate::pulumi:providers:nosuch::default"
+    saved["checkpoint"]["latest"]["resources"] += [
+        {"urn": provider, "custom": True, "id": "x", "type": "pulumi:providers:nosuch",
+         "inputs": {"version": "1.0.0"}, "outputs": {"version": "1.0.0"}},
+        {"urn": "urn:pulumi:local::bulk-publish-gate::nosuch:index:Thing::thing", "custom": True,
+         "id": "thing", "type": "nosuch:index:Thing", "provider": f"{provider}::x"},
+    ]  # fmt: skip
+    path.write_text(json.dumps(saved))
+    down = make("down")
+    assert down.returncode != 0
+    # The engine's error is in its display (stdout): `make down` points at it; an error the CLI
+    # writes to stderr is quoted instead (the lock's, below).
+    assert "error: could not load provider for resource" in down.stdout
+    assert (
+        "==> could not destroy the producer stack (the CLI says why above): the producer stack "
+        "is still deployed (nothing is locked or pending): fix what the CLI says, then `make "
+        "down` again"
+    ) in down.stdout
+    assert "unlock" not in down.stdout
+    assert resources(make.root)["bulk-publish-gate"]
+
+
 def test_make_down_fails_loudly_on_a_locked_stack_and_make_unlock_clears_it(make):
     assert make("up").returncode == 0
-    # A lock of a run that is still going on (as another terminal's `pulumi up` holds it).
+    # A lock of a `pulumi` still running here (as another terminal's `pulumi up` holds it).
+    (make.root / "bin").mkdir()
+    (make.root / "bin" / "pulumi").symlink_to(shutil.which("sleep"))
+    holder = subprocess.Popen([make.root / "bin" / "pulumi", "300"])
     locks = make.root / ".pulumi-state" / ".pulumi" / "locks" / "organization"
     lock = locks / "bulk-publish-gate" / "local" / "0e000000-0000-4000-8000-000000000001.json"
     lock.parent.mkdir(parents=True, exist_ok=True)
-    lock.write_text(json.dumps({"pid": 1, "username": "someone", "hostname": "elsewhere",
+    lock.write_text(json.dumps({"pid": holder.pid, "username": "someone",
+                                "hostname": socket.gethostname(),
                                 "timestamp": "2026-12-02T00:00:00Z"}))  # fmt: skip
+    try:
+        down = make("down")
+        assert down.returncode != 0
+        live = f"locked by a `pulumi` still running here (pid {holder.pid})"
+        assert (
+            "==> could not destroy the producer stack (error: the stack is currently locked"
+            in down.stdout
+        )
+        assert f"{live}: `make down` again once it has ended" in down.stdout
+        assert "make unlock" not in down.stdout  # it would cancel a live update
+        unlock = make("unlock")
+        assert unlock.returncode == 0, unlock.stdout + unlock.stderr
+        assert f"the producer stack: {live}: left as it is" in unlock.stdout
+        assert "$ pulumi cancel" not in unlock.stdout
+        assert lock.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    # Its process is gone (killed: the lock is left).
     down = make("down")
     assert down.returncode != 0
     assert "locked" in down.stdout + down.stderr  # the CLI's own message is shown
-    assert "could not destroy the producer stack: it is still deployed" in down.stdout
-    assert resources(make.root)["bulk-publish-gate"]  # and it is
-    unlock = make("unlock")  # as the message says, once that run is known to be gone
+    assert (
+        "the producer stack is left locked: `make unlock` clears it, then `make down` again"
+    ) in down.stdout
+    assert resources(make.root)["bulk-publish-gate"]  # and it is still deployed
+    unlock = make("unlock")  # as the message says
     assert unlock.returncode == 0, unlock.stdout + unlock.stderr
     assert "$ pulumi cancel --yes --stack local" in unlock.stdout
     assert "the producer stack: cleared" in unlock.stdout
