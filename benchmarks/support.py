@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.engine import EngineEnvironment, emulator_aws, project_copy
-from harness.scenarios import STREAMS
+from tests.support.scenarios import STREAMS
 
 PASSPHRASE = "bench"  # noqa: S105 (a throwaway state backend protects nothing)
 

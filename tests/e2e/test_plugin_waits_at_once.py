@@ -11,7 +11,7 @@ import yaml
 
 from components.schema import PACKAGE
 from harness.paths import PROJECT_DIR
-from harness.scenarios import pool, pool_id
+from tests.support.scenarios import pool, pool_id
 
 pytestmark = pytest.mark.e2e
 GATES = 12

@@ -19,8 +19,8 @@ import yaml
 
 from components.schema import schema
 from harness.paths import PROJECT_DIR, clean_environ
-from harness.scenarios import pool, pool_id
 from tests.e2e.test_engine_gone import processes
+from tests.support.scenarios import pool, pool_id
 
 pytestmark = pytest.mark.e2e
 EXAMPLE = PROJECT_DIR / "examples" / "gate-yaml"

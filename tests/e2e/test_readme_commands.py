@@ -15,7 +15,7 @@ import shlex
 import pytest
 
 from harness.paths import PROJECT_DIR
-from harness.scenarios import pool
+from tests.support.scenarios import pool
 
 pytestmark = pytest.mark.e2e
 SECTION = "## Using it against AWS"

@@ -15,9 +15,9 @@ import pytest
 import yaml
 
 from harness.engine import emulator_aws, project_copy
-from harness.scenarios import pool, pool_id
 from tests.e2e.support import gate_config
 from tests.hosts.conftest import typed_in
+from tests.support.scenarios import pool, pool_id
 
 pytestmark = pytest.mark.e2e
 
