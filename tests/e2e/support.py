@@ -11,8 +11,8 @@ from typing import Any
 
 from pulumi import automation as auto
 
-from harness.engine import EngineEnvironment
 from tests.support.scenarios import pool_id
+from tools.engine import EngineEnvironment
 
 GATE_TYPE = "pulumi-python:dynamic/cognito-sync:BulkPublishGate"
 RECORDER_TYPE = "pulumi-python:dynamic/tests:Recorder"

@@ -25,7 +25,7 @@ from typing import Any
 import pulumi
 from pulumi.runtime import rpc
 
-from harness.paths import PROJECT_DIR
+from tools.engine.paths import PROJECT_DIR
 
 from .provider_server import ProviderError, ProviderServer
 

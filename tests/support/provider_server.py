@@ -20,7 +20,7 @@ from pulumi.runtime import proto, rpc
 from pulumi.runtime._serialization import _serialize
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from harness.paths import PROJECT_DIR, clean_environ
+from tools.engine.paths import PROJECT_DIR, clean_environ
 
 RESOURCE_TYPE = "pulumi-python:dynamic/cognito-sync:BulkPublishGate"
 CALL_DEADLINE_SECONDS = 300.0

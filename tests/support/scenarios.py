@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.engine.environment import emulator_aws
+from tools.engine.environment import emulator_aws
 
 STREAMS = {
     "StreamName": "orders-sync-stream",

@@ -18,8 +18,8 @@ import yaml
 
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 
-from ..paths import PROJECT_DIR, clean_environ
 from .build import Cli
+from .paths import PROJECT_DIR, clean_environ
 
 
 def emulator_aws(endpoint_url: str) -> dict[str, str]:
