@@ -27,17 +27,17 @@ unlock:
 ## Build the pinned Pulumi engine (CLI + dynamic-provider shim, Python and YAML language hosts)
 ## into .tools/bin; no-op when current.
 engine: $(VENV)/.installed
-	$(PY) -m harness.engine build
+	$(PY) -m tools.engine build
 
 ## The whole suite, e2e through the real engine (`pulumi` on PATH, else the pinned build).
 test: $(VENV)/.installed
-	@$(PY) -m harness.engine ensure || [ "$${CI:-}" != true ]
+	@$(PY) -m tools.engine ensure || [ "$${CI:-}" != true ]
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
 ## Only the real-engine tests (Automation API).
 e2e: $(VENV)/.installed
-	@$(PY) -m harness.engine ensure || [ "$${CI:-}" != true ]
+	@$(PY) -m tools.engine ensure || [ "$${CI:-}" != true ]
 	$(PY) -m pytest tests/e2e -rs
 
 ## A wider, random search of the property and fault-schedule suites (the tests run fixed ones).

@@ -41,10 +41,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from components.contract import BulkPublishDetails
 from components.provider import BulkPublishGateProvider
 from emulator import Emulator
-from harness.engine import EngineEnvironment, emulator_aws, find_cli, project_copy
-from harness.provider_server import PROVIDER_KEY, ProviderServer, provider_blob
-from harness.scenarios import pool, pool_id, provider_env
+from tests.support.provider_server import PROVIDER_KEY, ProviderServer, provider_blob
+from tests.support.scenarios import pool, pool_id, provider_env
 from tests.unit.fakes import Plan, wait
+from tools.engine import EngineEnvironment, emulator_aws, find_cli, project_copy
 
 from .command import bench_command
 from .overrun import bench_overrun, bench_setup_overrun

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from emulator import Emulator
-from harness.engine import clean_environ, emulator_aws
-from harness.paths import PROJECT_DIR
+from tools.engine import clean_environ, emulator_aws
+from tools.engine.paths import PROJECT_DIR
 
 from .support import ThreadSampler, bench_pool_id, env_int, in_progress_pool, method, row
 

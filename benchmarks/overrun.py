@@ -19,9 +19,9 @@ from pathlib import Path
 
 from components.provider import BulkPublishGateProvider
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator
-from harness.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
-from harness.scenarios import provider_env
 from tests.peer import ScriptedPeer
+from tests.support.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
+from tests.support.scenarios import provider_env
 
 from .support import method, row, succeeded_pool
 

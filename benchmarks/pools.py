@@ -16,9 +16,9 @@ from pathlib import Path
 
 from components import BulkPublishGateArgs, BulkPublishGateProvider, BulkPublishGateResource
 from emulator import Emulator
-from harness.engine import emulator_aws, find_cli
-from harness.provider_server import PROVIDER_KEY, ProviderServer, provider_blob
-from harness.scenarios import provider_env
+from tests.support.provider_server import PROVIDER_KEY, ProviderServer, provider_blob
+from tests.support.scenarios import provider_env
+from tools.engine import emulator_aws, find_cli
 
 from .support import (
     ThreadSampler,

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from components import BulkPublishGate, BulkPublishGateArgs
 from emulator import Emulator
-from harness.engine import clean_environ, emulator_aws, find_cli
-from harness.paths import PROJECT_DIR
-from harness.recorder import Recorder
-from harness.scenarios import pool, pool_id
+from tests.support.recorder import Recorder
+from tests.support.scenarios import pool, pool_id
+from tools.engine import clean_environ, emulator_aws, find_cli
+from tools.engine.paths import PROJECT_DIR
 
 from .support import emulator_client, engine_session, method, row, timed
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from components import BulkPublishGateArgs, BulkPublishGateResource
 from emulator import Emulator
-from harness.engine import find_cli
+from tools.engine import find_cli
 
 from .support import bench_pool_id, engine_session, method, row, succeeded_pool
 

@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from harness.engine import EngineEnvironment, emulator_aws, project_copy
-from harness.scenarios import STREAMS
+from tests.support.scenarios import STREAMS
+from tools.engine import EngineEnvironment, emulator_aws, project_copy
 
 PASSPHRASE = "bench"  # noqa: S105 (a throwaway state backend protects nothing)
 
@@ -106,7 +106,7 @@ class EngineSession:
 @contextmanager
 def engine_session(cli, root: Path, emulator) -> Iterator[EngineSession]:
     """`cli` driven with a `file://` backend and PULUMI_HOME under `root`, the emulator's
-    endpoint and test keys, on a project copy under `root` (see harness.engine)."""
+    endpoint and test keys, on a project copy under `root` (see tools.engine)."""
     engine = EngineEnvironment(
         cli, root / "home", root / "state", PASSPHRASE, emulator_aws(emulator.url)
     )

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from emulator import Emulator
-from harness.engine import find_cli, project_program
+from tools.engine import find_cli, project_program
 
 from .state import ENGINE_METADATA, entry_sizes, gate_entry
 from .support import bench_pool_id, engine_session, method, row, succeeded_pool, timed

@@ -17,10 +17,10 @@ import yaml
 
 from components.schema import GATE, PACKAGE, READ
 from emulator import Emulator
-from harness.engine import EngineEnvironment, emulator_aws, find_cli
-from harness.paths import PROJECT_DIR
-from harness.provider_server import PLUGIN, ProviderServer
-from harness.scenarios import provider_env
+from tests.support.provider_server import PLUGIN, ProviderServer
+from tests.support.scenarios import provider_env
+from tools.engine import EngineEnvironment, emulator_aws, find_cli
+from tools.engine.paths import PROJECT_DIR
 
 from .support import PASSPHRASE, bench_pool_id, in_progress_pool, method, row, succeeded_pool
 

@@ -21,8 +21,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import services as servers
-from .engine import (
+from tools.engine import (
     Cli,
     EngineEnvironment,
     EngineUnavailable,
@@ -31,7 +30,10 @@ from .engine import (
     built_cli,
     find_hosts,
 )
-from .engine.hosts import aws_plugin_dir, on_path
+from tools.engine.hosts import aws_plugin_dir, on_path
+from tools.engine.paths import PROJECT_DIR
+
+from . import services as servers
 from .local_stacks import (
     RUN_DIR,
     STACK,
@@ -46,7 +48,6 @@ from .local_stacks import (
     lock_holder,
     stranded,
 )
-from .paths import PROJECT_DIR
 from .run_lock import Busy, held, refusal
 from .terminal import run
 

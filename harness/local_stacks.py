@@ -11,8 +11,9 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engine import Cli, EngineEnvironment, emulator_aws
-from .paths import PROJECT_DIR
+from tools.engine import Cli, EngineEnvironment, emulator_aws
+from tools.engine.paths import PROJECT_DIR
+
 from .processes import command_line
 
 LOCAL_ROOT = Path(os.environ.get("BPG_LOCAL_ROOT") or PROJECT_DIR)

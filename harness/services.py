@@ -16,7 +16,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .paths import PROJECT_DIR, clean_environ
+from tools.engine.paths import PROJECT_DIR, clean_environ
+
 from .processes import identity
 
 HEALTH = {"emulator": "/_emulator/health", "moto": "/moto-api/"}

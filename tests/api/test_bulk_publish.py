@@ -18,7 +18,7 @@ from components.gate import Io, enforce, observe
 from components.inputs import GateInputs, validate
 from components.outputs import properties as outputs
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
-from harness.scenarios import STREAMS, pool, pool_id
+from tests.support.scenarios import STREAMS, pool, pool_id
 
 PUBLISH = "BulkPublish"
 DAY = 86_400

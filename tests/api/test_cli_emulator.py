@@ -15,7 +15,7 @@ import pytest
 
 from components.cli import main
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, ManualClock
-from harness.scenarios import FAILURE_MESSAGE, MISSING_POOL, pool, pool_id, provider_env
+from tests.support.scenarios import FAILURE_MESSAGE, MISSING_POOL, pool, pool_id, provider_env
 
 ROOT = Path(__file__).resolve().parents[2]
 FAST = ["--poll-interval", "0.05", "--max-poll-interval", "0.1", "--timeout", "10"]

@@ -25,7 +25,7 @@ from emulator import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_SECRET_ACCESS_KEY,
 )
-from harness.scenarios import FAILURE_MESSAGE, MISSING_POOL, pool, pool_id
+from tests.support.scenarios import FAILURE_MESSAGE, MISSING_POOL, pool, pool_id
 
 READ = "GetBulkPublishDetails"
 

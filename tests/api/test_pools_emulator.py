@@ -11,7 +11,7 @@ from components.errors import GateClosedError, PoolNotFoundError
 from components.inputs import validate
 from components.outputs import properties
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
-from harness.scenarios import MISSING_POOL, pool, pool_id
+from tests.support.scenarios import MISSING_POOL, pool, pool_id
 
 NAMES = ("succeeded", "publishing", "failing")
 

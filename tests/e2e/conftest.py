@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.engine import (
+from tools.engine import (
     EngineEnvironment,
     EngineUnavailable,
     aws_plugin_dir,
@@ -71,7 +71,7 @@ def cli():
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """A copy of the producer and consumer projects (see `harness.engine.project_copy`)."""
+    """A copy of the producer and consumer projects (see `tools.engine.project_copy`)."""
     return project_copy(tmp_path / "project")
 
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from pulumi import automation as auto
 
-from harness.engine import EngineEnvironment
-from harness.scenarios import pool_id
+from tests.support.scenarios import pool_id
+from tools.engine import EngineEnvironment
 
 GATE_TYPE = "pulumi-python:dynamic/cognito-sync:BulkPublishGate"
-RECORDER_TYPE = "pulumi-python:dynamic/harness:Recorder"
+RECORDER_TYPE = "pulumi-python:dynamic/tests:Recorder"
 
 
 def gate_config(scenario: str, mode: str = "gate", **extra: str) -> dict[str, auto.ConfigValue]:

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from pulumi import automation as auto
 
-from harness.scenarios import FAILURE_MESSAGE, pool, pool_id
+from tests.support.scenarios import FAILURE_MESSAGE, pool, pool_id
 
 pytestmark = [pytest.mark.e2e, pytest.mark.aws_plugin]
 

@@ -13,9 +13,9 @@ import pytest
 from pulumi import automation as auto
 
 from harness.local_stacks import PASSPHRASE as LOCAL_PASSPHRASE
-from harness.paths import PROJECT_DIR
-from harness.scenarios import pool, pool_id
 from tests.e2e.support import Typed, gate_config, outputs
+from tests.support.scenarios import pool, pool_id
+from tools.engine.paths import PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
 EXAMPLE = PROJECT_DIR / "examples" / "consumer-yaml"

@@ -11,9 +11,9 @@ import pytest
 from pulumi import automation as auto
 
 from components import BulkPublishGate, BulkPublishStatusReference, read_stack_config
-from harness.recorder import Recorder, recorded
-from harness.scenarios import pool, pool_id
 from tests.e2e.support import GATE_TYPE, RECORDER_TYPE, Events, gate_config, outputs
+from tests.support.recorder import Recorder, recorded
+from tests.support.scenarios import pool, pool_id
 
 pytestmark = pytest.mark.e2e
 PRODUCER = "organization/bulk-publish-gate/e2e"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.scenarios import pool
 from tests.e2e.support import gate_config
+from tests.support.scenarios import pool
 
 pytestmark = pytest.mark.e2e
 

@@ -9,7 +9,7 @@ import pytest
 from pulumi import automation as auto
 
 from components import BulkPublishGateArgs, BulkPublishGateResource
-from harness.scenarios import pool, pool_id
+from tests.support.scenarios import pool, pool_id
 
 pytestmark = pytest.mark.e2e
 NAMES = ("succeeded", "publishing", "failing")

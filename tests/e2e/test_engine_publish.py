@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from pulumi import automation as auto
 
-from harness.scenarios import pool, pool_id
 from tests.e2e.support import gate_config
+from tests.support.scenarios import pool, pool_id
 
 pytestmark = pytest.mark.e2e
 START = "BulkPublish"

@@ -8,8 +8,8 @@ from pulumi import automation as auto
 
 from components import BulkPublishGateArgs, BulkPublishGateResource
 from components.contract import STACK_OUTPUTS
-from harness.scenarios import FAILURE_MESSAGE, pool, pool_id
 from tests.e2e.support import GATE_TYPE, Events, api_calls, gate_config, outputs
+from tests.support.scenarios import FAILURE_MESSAGE, pool, pool_id
 
 pytestmark = pytest.mark.e2e
 READ = "GetBulkPublishDetails"

@@ -30,8 +30,6 @@ import yaml
 from pulumi import automation as auto
 
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator, ManualClock
-from harness.engine import EngineEnvironment, emulator_aws
-from harness.paths import PROJECT_DIR
 from tests.e2e.fixtures.legacy import (
     STATE_FILES,
     gate_entry,
@@ -41,6 +39,8 @@ from tests.e2e.fixtures.legacy import (
     stack_entry,
 )
 from tests.e2e.support import GATE_TYPE, Events, outputs
+from tools.engine import EngineEnvironment, emulator_aws
+from tools.engine.paths import PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
 RECORD = load_record()

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from harness import local
-from harness.paths import PROJECT_DIR
 from tests.e2e.terminal import Terminal
+from tools.engine.paths import PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
 DEMO = json.loads((PROJECT_DIR / "examples" / "local-seed.json").read_text())["pools"][0]

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from components.schema import PACKAGE
-from harness.paths import PROJECT_DIR
-from harness.scenarios import pool, pool_id
+from tests.support.scenarios import pool, pool_id
+from tools.engine.paths import PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
 GATES = 12

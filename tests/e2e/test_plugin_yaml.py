@@ -18,9 +18,9 @@ import pytest
 import yaml
 
 from components.schema import schema
-from harness.paths import PROJECT_DIR, clean_environ
-from harness.scenarios import pool, pool_id
 from tests.e2e.test_engine_gone import processes
+from tests.support.scenarios import pool, pool_id
+from tools.engine.paths import PROJECT_DIR, clean_environ
 
 pytestmark = pytest.mark.e2e
 EXAMPLE = PROJECT_DIR / "examples" / "gate-yaml"

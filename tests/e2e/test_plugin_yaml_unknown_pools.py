@@ -9,9 +9,9 @@ import json
 import pytest
 import yaml
 
-from harness.scenarios import pool, pool_id
 from tests.e2e.support import api_calls
 from tests.e2e.test_plugin_yaml import DOWNSTREAM, outputs, stack  # noqa: F401 - the fixture
+from tests.support.scenarios import pool, pool_id
 
 pytestmark = pytest.mark.e2e
 MOVED = "us-east-1:0a000000-0000-4000-8000-0000000005d0"

@@ -11,8 +11,8 @@ import json
 import pytest
 import yaml
 
-from harness.scenarios import FAILURE_MESSAGE, pool, pool_id
 from tests.e2e.test_plugin_yaml import DOWNSTREAM, outputs, stack  # noqa: F401 - the fixture
+from tests.support.scenarios import FAILURE_MESSAGE, pool, pool_id
 
 pytestmark = pytest.mark.e2e
 SECOND = "us-east-1:0a000000-0000-4000-8000-0000000004d1"

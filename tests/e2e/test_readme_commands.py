@@ -14,8 +14,8 @@ import shlex
 
 import pytest
 
-from harness.paths import PROJECT_DIR
-from harness.scenarios import pool
+from tests.support.scenarios import pool
+from tools.engine.paths import PROJECT_DIR
 
 pytestmark = pytest.mark.e2e
 SECTION = "## Using it against AWS"

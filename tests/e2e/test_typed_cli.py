@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.scenarios import FAILURE_MESSAGE, pool, pool_id
 from tests.e2e.support import GATE_TYPE, Typed, api_calls, gate_config
+from tests.support.scenarios import FAILURE_MESSAGE, pool, pool_id
 
 pytestmark = pytest.mark.e2e
 READ = "GetBulkPublishDetails"

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.scenarios import pool, pool_id
 from tests.e2e.support import GATE_TYPE, Typed, gate_config
 from tests.e2e.terminal import Terminal
 from tests.e2e.test_engine_gone import descendants, processes
+from tests.support.scenarios import pool, pool_id
 
 pytestmark = [
     pytest.mark.e2e,

@@ -13,8 +13,8 @@ import textwrap
 import pytest
 import yaml
 
-from harness.scenarios import pool
 from tests.e2e.support import api_calls
+from tests.support.scenarios import pool
 
 pytestmark = pytest.mark.e2e
 POOL = "us-east-1:0a000000-0000-4000-8000-000000000501"

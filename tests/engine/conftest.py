@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.provider_server import ProviderServer
-from harness.scenarios import provider_env
+from tests.support.provider_server import ProviderServer
+from tests.support.scenarios import provider_env
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from components.provider import BulkPublishGateProvider
-from harness.provider_server import PROVIDER_KEY, ProviderError, provider_blob
-from harness.scenarios import pool_id
+from tests.support.provider_server import PROVIDER_KEY, ProviderError, provider_blob
+from tests.support.scenarios import pool_id
 
 BLOB, _ = provider_blob(BulkPublishGateProvider())
 

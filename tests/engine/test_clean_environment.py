@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.program import run_program
-from harness.scenarios import fast_config, pool, provider_env
+from tests.support.program import run_program
+from tests.support.scenarios import fast_config, pool, provider_env
 
 HOST_SETTINGS = {
     "AWS_SESSION_TOKEN": "host-session-token-must-not-leak",

@@ -13,9 +13,9 @@ import pytest
 from components.provider import BulkPublishGateProvider
 from components.scheduler import READ_MARGIN_SECONDS
 from components.text import SERVICE_TEXT_LIMIT, wire_size
-from harness.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
-from harness.scenarios import provider_env
 from tests.peer import ScriptedPeer
+from tests.support.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
+from tests.support.scenarios import provider_env
 
 POOL = "us-east-1:0a000000-0000-4000-8000-0000000000aa"
 BLOB, _ = provider_blob(BulkPublishGateProvider())

@@ -23,8 +23,8 @@ from components.provider import BulkPublishGateProvider
 from components.scheduler import READ_MARGIN_SECONDS
 from components.verdict import Action, action
 from emulator import Emulator, ManualClock
-from harness.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
-from harness.scenarios import STREAMS, provider_env
+from tests.support.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
+from tests.support.scenarios import STREAMS, provider_env
 
 SCHEDULES = int(os.environ.get("BPG_PROVIDER_FAULT_SCHEDULES", "50"))
 SEED = int(os.environ.get("BPG_FAULT_SEED", "20261123"))

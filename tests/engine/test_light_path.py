@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from harness.provider_server import PROJECT_DIR
+from tests.support.provider_server import PROJECT_DIR
 
 PROBE = """
 import json, sys

@@ -16,14 +16,14 @@ from pulumi.runtime import rpc
 from components.contract import OUTPUTS
 from components.provider import BulkPublishGateProvider
 from components.schema import GATE, PACKAGE, READ, VERSION
-from harness.provider_server import (
+from tests.support.provider_server import (
     PLUGIN,
     PROVIDER_KEY,
     ProviderError,
     ProviderServer,
     provider_blob,
 )
-from harness.scenarios import FAILURE_MESSAGE, pool, pool_id, provider_env
+from tests.support.scenarios import FAILURE_MESSAGE, pool, pool_id, provider_env
 
 pytestmark = pytest.mark.timeout(120)
 URN = f"urn:pulumi:test::bulk-publish-gate::{GATE}::gate"

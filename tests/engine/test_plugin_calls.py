@@ -10,8 +10,8 @@ import threading
 import pytest
 
 from components.schema import GATE, PACKAGE, READ
-from harness.provider_server import PLUGIN, ProviderError, ProviderServer
-from harness.scenarios import pool, pool_id, provider_env
+from tests.support.provider_server import PLUGIN, ProviderError, ProviderServer
+from tests.support.scenarios import pool, pool_id, provider_env
 
 pytestmark = pytest.mark.timeout(180)
 URN = f"urn:pulumi:test::bulk-publish-gate::{GATE}::gate"

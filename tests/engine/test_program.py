@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from components.contract import STACK_OUTPUTS
-from harness.program import run_program
-from harness.provider_server import PROJECT_DIR, RESOURCE_TYPE
-from harness.scenarios import FAILURE_MESSAGE, fast_config, pool, pool_id, provider_env
+from tests.support.program import run_program
+from tests.support.provider_server import PROJECT_DIR, RESOURCE_TYPE
+from tests.support.scenarios import FAILURE_MESSAGE, fast_config, pool, pool_id, provider_env
 
 PARAMETER = "aws:ssm/parameter:Parameter"
 CONSUMER = PROJECT_DIR / "examples" / "consumer" / "__main__.py"

@@ -12,8 +12,8 @@ import pytest
 
 from components.provider import BulkPublishGateProvider
 from emulator import Emulator, ManualClock
-from harness.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
-from harness.scenarios import pool, pool_id, provider_env
+from tests.support.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
+from tests.support.scenarios import pool, pool_id, provider_env
 
 BLOB, _ = provider_blob(BulkPublishGateProvider())
 PUBLISH = "BulkPublish"

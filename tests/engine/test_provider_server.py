@@ -14,8 +14,8 @@ from pulumi.runtime.proto import DiffResponse
 from components.contract import STACK_OUTPUTS
 from components.provider import BulkPublishGateProvider
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator
-from harness.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
-from harness.scenarios import FAILURE_MESSAGE, MISSING_POOL, pool, pool_id, provider_env
+from tests.support.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
+from tests.support.scenarios import FAILURE_MESSAGE, MISSING_POOL, pool, pool_id, provider_env
 
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 BLOB, BLOB_IS_SECRET = provider_blob(BulkPublishGateProvider())

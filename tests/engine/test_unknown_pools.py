@@ -12,9 +12,9 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from components.provider import BulkPublishGateProvider
 from components.schema import GATE, PACKAGE
-from harness.provider_server import PLUGIN, PROVIDER_KEY, ProviderServer, provider_blob
-from harness.scenarios import pool_id, provider_env
 from tests.e2e.support import api_calls
+from tests.support.provider_server import PLUGIN, PROVIDER_KEY, ProviderServer, provider_blob
+from tests.support.scenarios import pool_id, provider_env
 
 pytestmark = pytest.mark.timeout(120)
 BLOB, _ = provider_blob(BulkPublishGateProvider())

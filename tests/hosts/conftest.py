@@ -3,7 +3,7 @@ gRPC as the CLI drives it (the Python SDK's LanguageRuntimeStub; a small fake en
 monitor, tests/hosts/fake_engine.py, on the other side), and both hosts through the real CLI
 (`pulumi up --yes` typed as a user types it, in an isolated environment).
 
-The builds are this pin's (`harness.engine.host_dir`): .tools/bin when current, else the build
+The builds are this pin's (`tools.engine.host_dir`): .tools/bin when current, else the build
 cache, compiled now where Go is here. With CI=true a missing build fails the run, never skips."""
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ import pytest
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import language_pb2, language_pb2_grpc
 
-from harness.engine import (
+from tests.hosts.fake_engine import FakeEngine
+from tools.engine import (
     PYTHON_HOST,
     YAML_HOST,
     EngineEnvironment,
@@ -31,7 +32,6 @@ from harness.engine import (
     ensure_cli,
     host_dir,
 )
-from tests.hosts.fake_engine import FakeEngine
 
 PASSPHRASE = "host-tests-protect-nothing"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from harness.engine import gotool, hosts
+from tools.engine import gotool, hosts
 
 
 def fake_tool(folder, name):

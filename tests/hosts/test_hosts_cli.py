@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.engine import emulator_aws, project_copy
-from harness.scenarios import pool, pool_id
 from tests.e2e.support import gate_config
 from tests.hosts.conftest import typed_in
+from tests.support.scenarios import pool, pool_id
+from tools.engine import emulator_aws, project_copy
 
 pytestmark = pytest.mark.e2e
 

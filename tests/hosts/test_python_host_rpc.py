@@ -17,9 +17,9 @@ import pytest
 from google.protobuf import empty_pb2
 from pulumi.runtime.proto import engine_pb2, language_pb2
 
-from harness.engine import PYTHON_HOST
-from harness.engine.gotool import GO_ENV, GO_FLAGS
 from tests.hosts.conftest import program_info, this_venv
+from tools.engine import PYTHON_HOST
+from tools.engine.gotool import GO_ENV, GO_FLAGS
 
 
 def write_program(folder: Path, source: str) -> Path:

@@ -17,8 +17,8 @@ import pytest
 
 from harness import local
 from harness import services as servers
-from harness.paths import PROJECT_DIR
 from harness.processes import identity
+from tools.engine.paths import PROJECT_DIR
 
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc (Linux)")
 

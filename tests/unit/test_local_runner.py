@@ -5,7 +5,7 @@ through the real engine.)"""
 from __future__ import annotations
 
 from harness import local
-from harness.engine import clean_environ, emulator_aws
+from tools.engine import clean_environ, emulator_aws
 
 
 def test_without_an_engine_up_says_how_to_get_one_and_fails(monkeypatch, capsys, tmp_path):

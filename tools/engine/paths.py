@@ -1,5 +1,6 @@
-"""Where the project is, and the environment a child process of the harness starts from: the
-two facts every part of harness/ shares, in a module that imports nothing of ours."""
+"""Where the project is, and the environment a child process of ours starts from (the engine,
+`make up`'s servers, a test's provider server): two facts the engine, harness/ and tests/support
+share, in a module that imports nothing of ours."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 """The project's root folder (where Pulumi.yaml is)."""
 
 CALLER_PREFIXES = ("AWS_", "PULUMI_")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..paths import PROJECT_DIR
+from .paths import PROJECT_DIR
 
 TOOLS_DIR = PROJECT_DIR / ".tools"
 BIN_DIR = TOOLS_DIR / "bin"

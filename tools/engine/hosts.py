@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import PROJECT_DIR
 from .build import SDK_MODULE
 from .gotool import BIN_DIR, EngineUnavailable, GoTool, require_go
+from .paths import PROJECT_DIR
 
 PYTHON_HOST_MODULE = PROJECT_DIR / "tools" / "pulumi-language-python"
 YAML_HOST_MODULE = PROJECT_DIR / "tools" / "pulumi-yaml"

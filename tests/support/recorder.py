@@ -40,7 +40,7 @@ class RecorderProvider(ResourceProvider):
         _append(props["log"], "delete", props["name"])
 
 
-class Recorder(pulumi.dynamic.Resource, module="harness", name="Recorder"):
+class Recorder(pulumi.dynamic.Resource, module="tests", name="Recorder"):
     """Appends `{"verb", "name", "at"}` lines to `log` as the engine creates, updates and
     deletes it; `value` is any input whose change makes an update."""
 

@@ -1,6 +1,6 @@
 """The pinned Pulumi CLI: built from its Go modules, and where to find a CLI.
 
-`python -m harness.engine build` builds `pulumi` (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi at
+`python -m tools.engine build` builds `pulumi` (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi at
 the release pinned in tools/pulumi-engine/go.mod, with that version linked in) and installs it
 with the dynamic-provider shim into .tools/bin; the language hosts are `hosts.py`'s. Builds are
 cached per pin outside the clone (`gotool.py`), so a second clone on the same machine only
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import PROJECT_DIR
 from .gotool import BIN_DIR, STAMP, EngineUnavailable, GoTool, require_go
+from .paths import PROJECT_DIR
 
 ENGINE_MODULE = PROJECT_DIR / "tools" / "pulumi-engine"
 SDK_MODULE = "github.com/pulumi/pulumi/sdk/v3"

@@ -1,4 +1,4 @@
-"""`python -m harness.engine build|ensure|version`.
+"""`python -m tools.engine build|ensure|version`.
 
 build: the pinned CLI and language hosts into .tools/bin (nothing to do when they are current).
 ensure: `pulumi` on PATH if there is one, else build (the hosts too, when Go is here). version:
@@ -30,7 +30,7 @@ def _ensure():
 def main(argv: list[str]) -> int:
     commands = {"build": _build, "ensure": _ensure, "version": find_cli}
     if len(argv) != 1 or argv[0] not in commands:
-        print("usage: python -m harness.engine build|ensure|version", file=sys.stderr)
+        print("usage: python -m tools.engine build|ensure|version", file=sys.stderr)
         return 2
     try:
         cli = commands[argv[0]]()

@@ -1,5 +1,6 @@
-"""The language host of one harness run: reads a JSON request on stdin, runs the program under
-mocks wired to the provider server, and writes outputs, events and error to a JSON file."""
+"""The language host of one mocked program run (`program.run_program`): reads a JSON request
+on stdin, runs the program under mocks wired to the provider server, and writes outputs, events
+and error to a JSON file."""
 
 from __future__ import annotations
 

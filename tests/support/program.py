@@ -25,7 +25,8 @@ from typing import Any
 import pulumi
 from pulumi.runtime import rpc
 
-from .paths import PROJECT_DIR
+from tools.engine.paths import PROJECT_DIR
+
 from .provider_server import ProviderError, ProviderServer
 
 DYNAMIC_PREFIX = "pulumi-python:dynamic/"
@@ -149,7 +150,7 @@ def run_program(
             "result": str(result_file),
         }
         host = subprocess.run(
-            [sys.executable, "-m", "harness.program_host"],
+            [sys.executable, "-m", "tests.support.program_host"],
             cwd=PROJECT_DIR,
             input=json.dumps(request),
             capture_output=True,

@@ -1,10 +1,10 @@
-"""Named bulk-publish scenarios for the emulator, shared by the tests and the offline demo."""
+"""Named bulk-publish scenarios for the emulator, shared by the tests and the benchmarks."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .engine.environment import emulator_aws
+from tools.engine.environment import emulator_aws
 
 STREAMS = {
     "StreamName": "orders-sync-stream",
@@ -66,7 +66,7 @@ def provider_env(endpoint_url: str, **extra: str) -> dict[str, str]:
 
 
 def fast_config(name: str, mode: str = "gate", **extra: str) -> dict[str, str]:
-    """Stack config for scenario `name` with scaled-down intervals (tests and the demo)."""
+    """Stack config for scenario `name` with scaled-down intervals (the engine tests)."""
     return {
         "bulk-publish-gate:identityPoolId": pool_id(name),
         "bulk-publish-gate:mode": mode,

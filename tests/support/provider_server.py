@@ -20,7 +20,7 @@ from pulumi.runtime import proto, rpc
 from pulumi.runtime._serialization import _serialize
 from pulumi.runtime.proto import provider_pb2_grpc
 
-from .paths import PROJECT_DIR, clean_environ
+from tools.engine.paths import PROJECT_DIR, clean_environ
 
 RESOURCE_TYPE = "pulumi-python:dynamic/cognito-sync:BulkPublishGate"
 CALL_DEADLINE_SECONDS = 300.0
@@ -95,7 +95,7 @@ class ProviderServer:
 
     def start(self, ready_timeout: float = 60.0) -> ProviderServer:
         """Start the server and connect once it printed its port (its first stdout line)."""
-        self._process = subprocess.Popen(  # noqa: S603 - our interpreter, the SDK's server
+        self._process = subprocess.Popen(  # our interpreter, the SDK's server
             [sys.executable, "-u", *self.serve, self.engine],
             cwd=PROJECT_DIR,
             env=self.env,

@@ -18,8 +18,8 @@ import yaml
 
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 
-from ..paths import PROJECT_DIR, clean_environ
 from .build import Cli
+from .paths import PROJECT_DIR, clean_environ
 
 
 def emulator_aws(endpoint_url: str) -> dict[str, str]:
@@ -134,12 +134,17 @@ def project_program(project_dir: Path) -> Callable[[], None]:
     return program
 
 
+SUPPORT = "tests/support"
+"""The tests' modules a provider process may unpickle (the Recorder resource)."""
+
+
 def project_copy(root: Path) -> Path:
     """A copy of the producer and consumer projects under `root` (for tests and benchmarks,
     whose stack files must not land in the clone), their Pulumi.yaml naming this virtualenv.
 
     The engine starts the dynamic-provider process in the stack's project folder and unpickles
-    each provider by module name there, so each folder gets the packages its providers need."""
+    each provider by module name there, so each folder gets the packages its providers need:
+    `components` (the gate) and `tests/support` (the tests' Recorder)."""
     root.mkdir(parents=True, exist_ok=True)
     consumer = root / "examples" / "consumer"
     consumer.mkdir(parents=True)
@@ -150,6 +155,6 @@ def project_copy(root: Path) -> Path:
         settings["runtime"]["options"]["virtualenv"] = sys.prefix
         (target / "Pulumi.yaml").write_text(yaml.safe_dump(settings, sort_keys=False))
     ignore = shutil.ignore_patterns("__pycache__")
-    for package, where in (("components", root), ("harness", root), ("harness", consumer)):
+    for package, where in (("components", root), (SUPPORT, root), (SUPPORT, consumer)):
         shutil.copytree(PROJECT_DIR / package, where / package, ignore=ignore)
     return root
