@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= venv
 PY := $(VENV)/bin/python
 
-.PHONY: up down unlock engine test e2e fuzz lint format docs emulator bench lock clean
+.PHONY: up down unlock engine sdk test e2e fuzz lint format docs emulator bench lock clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -25,9 +25,13 @@ unlock:
 	@if [ -x $(PY) ]; then $(PY) -m harness.local unlock; fi
 
 ## Build the pinned Pulumi engine (CLI + dynamic-provider shim, Python and YAML language hosts)
-## into .tools/bin; no-op when current.
+## and the SDK generator into .tools/bin; no-op when current.
 engine: $(VENV)/.installed
 	$(PY) -m tools.engine build
+
+## Regenerate the plugin's SDKs in sdk/ (nodejs, python, go) from its schema (a test fails when stale).
+sdk: $(VENV)/.installed
+	$(PY) -m tools.engine sdk
 
 ## The whole suite, e2e through the real engine (`pulumi` on PATH, else the pinned build).
 test: $(VENV)/.installed

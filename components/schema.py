@@ -16,7 +16,17 @@ from .inputs import DEFAULTS, SPECS
 
 PACKAGE = "cognito-sync-gate"
 VERSION = "0.1.0"
-"""The plugin's version: GetPluginInfo and the schema say this one."""
+"""The plugin's version, the one place it is set: GetPluginInfo, the schema and every SDK
+generated from it (`respectSchemaVersion`) say this one."""
+GO_IMPORT_BASE_PATH = "github.com/bulk-publish-gate/bulk-publish-gate/sdk/go/cognitosyncgate"
+"""The Go SDK's import path; its module is the folder above (sdk/go). The owner is a PLACEHOLDER
+(the repository has no public URL yet): set it here, then `make sdk`, when it is published."""
+LANGUAGE = {
+    "nodejs": {"packageName": "@bulk-publish-gate/cognito-sync-gate", "respectSchemaVersion": True},
+    "python": {"packageName": "pulumi_cognito_sync_gate", "respectSchemaVersion": True},
+    "go": {"importBasePath": GO_IMPORT_BASE_PATH, "respectSchemaVersion": True},
+}
+"""The SDKs' names (npm's `@pulumi/` scope is Pulumi's own), each at the schema's version."""
 GATE = f"{PACKAGE}:index:BulkPublishGate"
 READ = f"{PACKAGE}:index:getBulkPublishDetails"
 POOL_RECORD = f"{PACKAGE}:index:PoolRecord"
@@ -82,6 +92,7 @@ def schema() -> dict[str, Any]:
         "that reads GetBulkPublishDetails, waits while IN_PROGRESS, and fails (gate mode) "
         "unless SUCCEEDED and fresh, so what depends on it deploys only then.",
         "keywords": ["aws", "cognito-sync", "bulk-publish", "gate"],
+        "language": LANGUAGE,
         "config": {"variables": settings},
         "provider": {"inputProperties": settings},
         "types": {

@@ -15,7 +15,7 @@ from pulumi.runtime import rpc
 
 from components.contract import OUTPUTS
 from components.provider import BulkPublishGateProvider
-from components.schema import GATE, PACKAGE, READ, VERSION
+from components.schema import GATE, GO_IMPORT_BASE_PATH, PACKAGE, READ, VERSION
 from tests.support.provider_server import (
     PLUGIN,
     PROVIDER_KEY,
@@ -47,6 +47,19 @@ def test_the_plugin_says_its_version_and_its_schema(plugin):
     assert all(p.get("description") for p in gate["properties"].values())
     assert "identityPoolIds" in gate["inputProperties"]
     assert set(schema["functions"]) == {READ}
+
+
+def test_the_schema_names_each_sdk_outside_pulumis_own_and_at_the_plugins_version(plugin):
+    language = json.loads(plugin.get_schema())["language"]
+    assert language["nodejs"]["packageName"] == "@bulk-publish-gate/cognito-sync-gate"
+    assert language["python"]["packageName"] == "pulumi_cognito_sync_gate"
+    go_path = language["go"]["importBasePath"]
+    assert go_path == GO_IMPORT_BASE_PATH and go_path.endswith("/sdk/go/cognitosyncgate")
+    assert {name: said.get("respectSchemaVersion") for name, said in language.items()} == {
+        "nodejs": True,
+        "python": True,
+        "go": True,
+    }
 
 
 def test_check_names_the_property_and_the_rule_before_any_call(plugin, emulator):

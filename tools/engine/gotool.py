@@ -57,14 +57,15 @@ class GoTool:
     beside: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     """Files installed beside the binary, mode 0755: name -> (Go module, path inside it)."""
     own_sources: bool = False
-    """The module's own *.go files are part of the key (our own code, not a pin)."""
+    """The module's own *.go files (in its packages too) are part of the key (our own code)."""
 
     def key(self) -> str:
         """What a build depends on: the pins (and our sources), the Go toolchain, the flags."""
         digest = hashlib.sha256()
         files = [self.module / "go.mod", self.module / "go.sum"]
         if self.own_sources:
-            files += sorted(p for p in self.module.glob("*.go") if not p.name.endswith("_test.go"))
+            ours = self.module.rglob("*.go")  # its packages too
+            files += sorted(p for p in ours if not p.name.endswith("_test.go"))
         for path in files:
             digest.update(path.read_bytes())
         digest.update(go(self.module, "version").encode())
