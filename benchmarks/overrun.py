@@ -100,9 +100,9 @@ SETUP_RUNS, SETUP_REGIONS = 5, (1, 3, 6)
 REGIONS = ("us-east-1", "eu-west-1", "ap-south-1", "us-west-2", "ap-northeast-1", "eu-central-1")
 CHILD = """
 import json, sys, time
-from components.aws_settings import AwsDefaults
+from components.aws.settings import AwsDefaults
 from components.gate import observe
-from components.inputs import GateInputs
+from components.core.inputs import GateInputs
 regions, url = sys.argv[1].split(","), sys.argv[2]
 pools = tuple(f"{r}:0a000000-0000-4000-8000-0000000000{i:02x}" for i, r in enumerate(regions))
 inputs = GateInputs(identity_pool_ids=pools, endpoint_url=url, timeout_seconds=0, mode="observe")

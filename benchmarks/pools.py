@@ -206,10 +206,10 @@ def _alone(emulator, ids: list[str], waits: list[float], lag: float) -> tuple[in
     start afresh `lag` seconds before the first reads, as they did for the multi gate (whose
     first read came after the engine's start-up). One warm client serves every gate, so that
     100 client builds at once do not delay the first reads."""
-    from components.aws_settings import AwsDefaults, ClientSettings
-    from components.cognito_sync import CognitoSync
+    from components.aws.client import CognitoSync
+    from components.aws.settings import AwsDefaults, ClientSettings
+    from components.core.inputs import GateInputs
     from components.gate import Io, observe
-    from components.inputs import GateInputs
 
     saved = dict(os.environ)
     os.environ.update(emulator_aws(emulator.url))

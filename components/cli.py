@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import gate
-from .aws_settings import AwsDefaults, settings_problems
-from .contract import POOL_OUTPUTS, STACK_OUTPUTS
-from .inputs import SPECS, GateInputs, Problem, parse_field, validate
+from .aws.settings import AwsDefaults, settings_problems
+from .core.contract import POOL_OUTPUTS, STACK_OUTPUTS
+from .core.inputs import SPECS, GateInputs, Problem, parse_field, validate
+from .core.scheduler import Stop
+from .core.verdict import Verdict
 from .outputs import pool_properties
-from .scheduler import Stop
-from .verdict import Verdict
 
 PROG = "bulk-publish-gate"
 EXIT_OPEN, EXIT_CLOSED, EXIT_USAGE, EXIT_TIMED_OUT = 0, 1, 2, 3

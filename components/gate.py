@@ -12,17 +12,17 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from .aws_settings import AwsDefaults, ClientSettings, client_settings
-from .clients import Clients
-from .contract import StartOutcome
-from .errors import BulkPublishGateError, CancelledError, GateClosedError, ReadsFailedError
-from .inputs import GateInputs
-from .policy import WaitPolicy
-from .progress import PoolsSummary, ProgressReporter
-from .scheduler import READ_MARGIN_SECONDS, Runner, Stop, run
-from .text import bounded_message, format_duration, iso_utc
-from .verdict import Seen, Verdict, aggregate, freshness_bound, judge, next_start_after
-from .watch import Kind, Watch, WatchResult
+from .aws.clients import Clients
+from .aws.settings import AwsDefaults, ClientSettings, client_settings
+from .core.contract import StartOutcome
+from .core.errors import BulkPublishGateError, CancelledError, GateClosedError, ReadsFailedError
+from .core.inputs import GateInputs
+from .core.policy import WaitPolicy
+from .core.progress import PoolsSummary, ProgressReporter
+from .core.scheduler import READ_MARGIN_SECONDS, Runner, Stop, run
+from .core.text import bounded_message, format_duration, iso_utc
+from .core.verdict import Seen, Verdict, aggregate, freshness_bound, judge, next_start_after
+from .core.watch import Kind, Watch, WatchResult
 
 
 def _utc_now() -> datetime:
@@ -30,7 +30,7 @@ def _utc_now() -> datetime:
 
 
 def _default_client(settings: ClientSettings) -> Any:
-    from .cognito_sync import CognitoSync  # boto3 only when a run calls AWS
+    from .aws.client import CognitoSync  # boto3 only when a run calls AWS
 
     return CognitoSync(settings)
 

@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from . import gate
-from .aws_settings import AwsDefaults, settings_problems
-from .errors import BulkPublishGateError, ConfigurationError
-from .inputs import GateInputs, Problem, config_name, validate
+from .aws.settings import AwsDefaults, settings_problems
+from .core.errors import BulkPublishGateError, ConfigurationError
+from .core.inputs import GateInputs, Problem, config_name, validate
+from .core.progress import write_stderr
+from .core.scheduler import Stop
+from .core.text import bounded_message
 from .outputs import properties
-from .progress import write_stderr
-from .scheduler import Stop
-from .text import bounded_message
 
 
 def check(news: dict[str, Any], aws: AwsDefaults, unknown: object) -> tuple[dict, list[Problem]]:

@@ -19,8 +19,8 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from .progress import write_stderr
-from .scheduler import Stop
+from .core.progress import write_stderr
+from .core.scheduler import Stop
 
 STOP = Stop()
 """What every run of this process watches: set when the engine is gone (or, in a provider

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .contract import POOL_OUTPUTS, STACK_OUTPUTS
+from .core.contract import POOL_OUTPUTS, STACK_OUTPUTS
+from .core.inputs import GateInputs
+from .core.text import iso_utc
+from .core.verdict import aggregate_status
 from .gate import PoolRun, Run
-from .inputs import GateInputs
-from .text import iso_utc
-from .verdict import aggregate_status
 
 FAILURE_MESSAGES_SHOWN = 3
 """Several pools: the top-level failureMessage quotes this many pools' own; `pools` has all."""

@@ -21,11 +21,11 @@ from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 from pulumi.runtime.rpc import UNKNOWN as WIRE_UNKNOWN
 
 from . import lifecycle, lifeline
-from .aws_settings import AwsDefaults
-from .contract import OUTPUTS
-from .inputs import SPECS
+from .aws.settings import AwsDefaults
+from .core.contract import OUTPUTS
+from .core.inputs import SPECS
+from .core.progress import write_stderr
 from .plugin_calls import PluginCalls
-from .progress import write_stderr
 from .schema import GATE, PACKAGE, READ, READ_INPUTS, VERSION, schema_json
 
 WIRE = {name: spec.config for name, spec in SPECS.items()} | {o.prop: o.stack for o in OUTPUTS}

@@ -25,8 +25,8 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from . import lifecycle, lifeline
-from .aws_settings import AwsDefaults
-from .inputs import config_name
+from .aws.settings import AwsDefaults
+from .core.inputs import config_name
 
 
 class BulkPublishGateProvider(ResourceProvider):

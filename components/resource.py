@@ -9,8 +9,8 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from .contract import OUTPUTS
-from .inputs import SPECS
+from .core.contract import OUTPUTS
+from .core.inputs import SPECS
 from .provider import BulkPublishGateProvider
 
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from .contract import STATUSES
+from .core.contract import STATUSES
 
 T = TypeVar("T")
 

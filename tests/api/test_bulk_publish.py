@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 import pytest
 from botocore.exceptions import ConnectionClosedError
 
-from components.aws_errors import translated
-from components.aws_settings import AwsDefaults, ClientSettings
-from components.cognito_sync import CognitoSync
-from components.contract import StartOutcome
-from components.errors import InvalidRequestError, TransientError
+from components.aws.client import CognitoSync
+from components.aws.errors import translated
+from components.aws.settings import AwsDefaults, ClientSettings
+from components.core.contract import StartOutcome
+from components.core.errors import InvalidRequestError, TransientError
+from components.core.inputs import GateInputs, validate
 from components.gate import Io, enforce, observe
-from components.inputs import GateInputs, validate
 from components.outputs import properties as outputs
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 from harness.scenarios import STREAMS, pool, pool_id

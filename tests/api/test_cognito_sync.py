@@ -7,16 +7,16 @@ from datetime import UTC
 
 import pytest
 
-from components.aws_settings import AwsDefaults, ClientSettings
-from components.cognito_sync import CognitoSync
-from components.errors import (
+from components.aws.client import CognitoSync
+from components.aws.settings import AwsDefaults, ClientSettings
+from components.core.errors import (
     AccessDeniedError,
     ConfigurationError,
     PoolNotFoundError,
     TransientError,
 )
+from components.core.inputs import GateInputs
 from components.gate import observe
-from components.inputs import GateInputs
 from components.outputs import properties as outputs
 from emulator import (
     COGNITO_IDENTITY_ACCESS_KEY_ID,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from components import gate
-from components.aws_settings import AwsDefaults, client_settings
-from components.errors import GateClosedError, PoolNotFoundError
-from components.inputs import validate
+from components.aws.settings import AwsDefaults, client_settings
+from components.core.errors import GateClosedError, PoolNotFoundError
+from components.core.inputs import validate
 from components.outputs import properties
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 from harness.scenarios import MISSING_POOL, pool, pool_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.contract import STACK_OUTPUTS
+from components.core.contract import STACK_OUTPUTS
 from harness.program import run_program
 from harness.provider_server import PROJECT_DIR, RESOURCE_TYPE
 from harness.scenarios import FAILURE_MESSAGE, fast_config, pool, pool_id, provider_env

@@ -7,8 +7,8 @@ import threading
 
 import botocore.loaders
 
-from components.aws_settings import ClientSettings
-from components.cognito_sync import CognitoSync
+from components.aws.client import CognitoSync
+from components.aws.settings import ClientSettings
 
 SETTINGS = ClientSettings("us-east-1", None, "http://127.0.0.1:9", 1.0, 1.0, 4)
 

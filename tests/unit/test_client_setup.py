@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 import pytest
 
 from components import gate
-from components.aws_settings import AwsDefaults
-from components.errors import ReadsFailedError
-from components.inputs import GateInputs
-from components.scheduler import READ_MARGIN_SECONDS
-from components.text import format_duration
-from components.threads import Threads
+from components.aws.settings import AwsDefaults
+from components.core.errors import ReadsFailedError
+from components.core.inputs import GateInputs
+from components.core.scheduler import READ_MARGIN_SECONDS
+from components.core.text import format_duration
+from components.core.threads import Threads
 from tests.unit.fakes import POOL, FakeClient, FakeRunner, Script, fake_io
 
 END = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from components import docs
-from components.inputs import SPECS
+from components.core.inputs import SPECS
 
 HINT = "run `make docs` (python -m components.docs docs/reference) and commit docs/reference/"
 

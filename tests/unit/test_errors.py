@@ -27,8 +27,8 @@ from botocore.exceptions import (
     WaiterError,
 )
 
-from components.aws_errors import map_error
-from components.errors import (
+from components.aws.errors import map_error
+from components.core.errors import (
     AccessDeniedError,
     BulkPublishGateError,
     ConfigurationError,

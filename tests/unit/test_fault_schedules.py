@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from components.errors import (
+from components.core.errors import (
     AccessDeniedError,
     BulkPublishGateError,
     PoolNotFoundError,
@@ -26,9 +26,9 @@ from components.errors import (
     TransientError,
     UnexpectedAnswerError,
 )
-from components.policy import MAX_GROWTH_STEPS
-from components.progress import HEARTBEAT_SECONDS, ProgressReporter
-from components.verdict import Action, Reason, Seen, action, judge
+from components.core.policy import MAX_GROWTH_STEPS
+from components.core.progress import HEARTBEAT_SECONDS, ProgressReporter
+from components.core.verdict import Action, Reason, Seen, action, judge
 from tests.unit.fakes import POOL, Plan, Script, Slow, Step, run
 
 SCHEDULES = int(os.environ.get("BPG_FAULT_SCHEDULES", "500"))

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from components.contract import GATE_REASONS, STATUSES, BulkPublishDetails, Reason
-from components.policy import WaitPolicy
-from components.verdict import (
+from components.core.contract import GATE_REASONS, STATUSES, BulkPublishDetails, Reason
+from components.core.policy import WaitPolicy
+from components.core.verdict import (
     Action,
     Seen,
     action,
@@ -20,7 +20,7 @@ from components.verdict import (
     next_start_after,
     should_start,
 )
-from components.watch import Kind, Phase, Watch
+from components.core.watch import Kind, Phase, Watch
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

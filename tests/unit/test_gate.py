@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from components import gate
-from components.aws_settings import AwsDefaults
-from components.errors import GateClosedError, ReadsFailedError, TransientError
-from components.inputs import GateInputs
+from components.aws.settings import AwsDefaults
+from components.core.errors import GateClosedError, ReadsFailedError, TransientError
+from components.core.inputs import GateInputs
+from components.core.progress import HEARTBEAT_SECONDS, ProgressReporter
+from components.core.watch import Progress
 from components.outputs import properties
-from components.progress import HEARTBEAT_SECONDS, ProgressReporter
-from components.watch import Progress
 from tests.unit.fakes import POOL, FakeClient, Script, Slow, fake_io
 
 END = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -11,17 +11,17 @@ from typing import Any
 import pytest
 
 from components import gate
-from components.aws_settings import AwsDefaults
-from components.contract import BulkPublishDetails, StartOutcome
-from components.errors import (
+from components.aws.settings import AwsDefaults
+from components.core.contract import BulkPublishDetails, StartOutcome
+from components.core.errors import (
     GateClosedError,
     InvalidRequestError,
     ReadsFailedError,
     TransientError,
 )
-from components.inputs import validate
+from components.core.inputs import validate
+from components.core.scheduler import READ_MARGIN_SECONDS
 from components.outputs import properties
-from components.scheduler import READ_MARGIN_SECONDS
 from tests.unit.fakes import POOL, fake_io
 
 EPOCH = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from components.aws_settings import (
+from components.aws.client import CognitoSync
+from components.aws.settings import (
     AwsDefaults,
     ClientSettings,
     client_settings,
@@ -15,10 +16,9 @@ from components.aws_settings import (
     retry_settings,
     settings_problems,
 )
-from components.cognito_sync import CognitoSync
-from components.errors import ConfigurationError
-from components.inputs import SPECS, GateInputs, config_name, validate
-from components.names import region_problem
+from components.core.errors import ConfigurationError
+from components.core.inputs import SPECS, GateInputs, config_name, validate
+from components.core.names import region_problem
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
 UNKNOWN = "<unknown>"

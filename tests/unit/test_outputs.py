@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from components.contract import POOL_OUTPUTS, STACK_OUTPUTS, BulkPublishDetails
+from components.core.contract import POOL_OUTPUTS, STACK_OUTPUTS, BulkPublishDetails
+from components.core.inputs import GateInputs
+from components.core.verdict import Seen, aggregate, judge
+from components.core.watch import WatchResult
 from components.gate import PoolRun, Run
-from components.inputs import GateInputs
 from components.outputs import FAILURE_MESSAGES_SHOWN, properties
-from components.verdict import Seen, aggregate, judge
-from components.watch import WatchResult
 
 START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from components.contract import BulkPublishDetails
-from components.errors import TransientError
-from components.policy import FOLLOW_FLOOR_SECONDS, FOLLOW_FRACTION, Backoff, FollowJob
+from components.core.contract import BulkPublishDetails
+from components.core.errors import TransientError
+from components.core.policy import FOLLOW_FLOOR_SECONDS, FOLLOW_FRACTION, Backoff, FollowJob
 from tests.unit.fakes import POOL, Plan, wait
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)

@@ -10,14 +10,14 @@ import pytest
 import yaml
 
 from components.config import STACK_KEYS, default_parameter_name, read_stack_config
-from components.contract import BulkPublishDetails
+from components.core.contract import BulkPublishDetails
+from components.core.errors import TransientError
+from components.core.inputs import SPECS, GateInputs
+from components.core.names import parameter_name_problem
+from components.core.progress import ProgressReporter
+from components.core.text import format_duration, iso_utc
+from components.core.watch import Progress
 from components.docs import pulumi_config, sentence
-from components.errors import TransientError
-from components.inputs import SPECS, GateInputs
-from components.names import parameter_name_problem
-from components.progress import ProgressReporter
-from components.text import format_duration, iso_utc
-from components.watch import Progress
 
 POOL = "us-east-1:0f5b6a1e"
 STARTED = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from components.contract import BulkPublishDetails, StartOutcome
-from components.errors import CancelledError, ThrottledError, TransientError
-from components.policy import WaitPolicy
-from components.scheduler import READ_MARGIN_SECONDS, THROTTLE_BASE_SECONDS, Stop, run
-from components.watch import Kind, Watch
+from components.core.contract import BulkPublishDetails, StartOutcome
+from components.core.errors import CancelledError, ThrottledError, TransientError
+from components.core.policy import WaitPolicy
+from components.core.scheduler import READ_MARGIN_SECONDS, THROTTLE_BASE_SECONDS, Stop, run
+from components.core.watch import Kind, Watch
 from tests.unit.fakes import FakeRunner
 
 THROTTLED = ThrottledError("Cognito Sync could not answer (TooManyRequestsException)")

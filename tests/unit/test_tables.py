@@ -15,9 +15,9 @@ import pytest
 
 from components import stack_outputs
 from components.config import PUBLISH_PARAMETER_KEY, STACK_KEYS, read_stack_config
-from components.contract import OUTPUTS
+from components.core.contract import OUTPUTS
+from components.core.inputs import DEFAULTS, NAMESPACE, SPECS
 from components.docs import sentence
-from components.inputs import DEFAULTS, NAMESPACE, SPECS
 from components.resource import BulkPublishGateArgs, BulkPublishGateResource
 
 ARG_TYPES = {"text": "str", "instant": "str", "list": "Sequence[str]", "int": "int",

@@ -10,10 +10,10 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime.rpc import UNKNOWN as WIRE_UNKNOWN
 
 from components import lifecycle, plugin
-from components.aws_settings import AwsDefaults
-from components.inputs import validate
+from components.aws.settings import AwsDefaults
+from components.core.inputs import validate
+from components.core.rules import MAX_POOLS
 from components.provider import BulkPublishGateProvider
-from components.rules import MAX_POOLS
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
 OTHER = "eu-west-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e70"

@@ -8,16 +8,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from components.contract import STATUSES, Reason, conform
-from components.errors import ReadTimedOutError, TransientError, UnexpectedAnswerError
-from components.text import (
+from components.core.contract import STATUSES, Reason, conform
+from components.core.errors import ReadTimedOutError, TransientError, UnexpectedAnswerError
+from components.core.text import (
     ERROR_WIRE_LIMIT,
     SERVICE_TEXT_LIMIT,
     bounded_message,
     clean_text,
     wire_size,
 )
-from components.verdict import Action, Seen, action, judge
+from components.core.verdict import Action, Seen, action, judge
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
 WHERE = f"identity pool {POOL} in us-east-1"

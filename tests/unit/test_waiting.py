@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from components.contract import BulkPublishDetails
-from components.errors import (
+from components.core.contract import BulkPublishDetails
+from components.core.errors import (
     AccessDeniedError,
     PoolNotFoundError,
     ReadsFailedError,
@@ -16,9 +16,9 @@ from components.errors import (
     TransientError,
     UnexpectedAnswerError,
 )
-from components.policy import MAX_GROWTH_STEPS, Backoff, WaitPolicy
-from components.scheduler import READ_MARGIN_SECONDS
-from components.threads import Threads, stranded
+from components.core.policy import MAX_GROWTH_STEPS, Backoff, WaitPolicy
+from components.core.scheduler import READ_MARGIN_SECONDS
+from components.core.threads import Threads, stranded
 from tests.unit.fakes import POOL, Heartbeats, Plan, Script, Slow, run
 
 POLICY = Plan(timeout_seconds=100, poll_interval_seconds=2, max_poll_interval_seconds=10)

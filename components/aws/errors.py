@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from botocore import exceptions as sdk
 
-from .errors import (
+from ..core.errors import (
     AccessDeniedError,
     BulkPublishGateError,
     ConfigurationError,
@@ -18,7 +18,7 @@ from .errors import (
     ThrottledError,
     TransientError,
 )
-from .text import USERINFO, clean_text
+from ..core.text import USERINFO, clean_text
 
 ACCESS_CODES = frozenset(
     {

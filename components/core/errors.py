@@ -1,5 +1,5 @@
 """Our error tree; it imports nothing, so any module may raise or catch these without loading
-botocore (the botocore -> ours mapping lives at the seam, in `aws_errors`).
+botocore (the botocore -> ours mapping lives at the seam, in `aws.errors`).
 
     BulkPublishGateError          every error raised on purpose; its message is for a user
     ├── ConfigurationError        settings that cannot work (credentials, profile, region...)

@@ -1,5 +1,5 @@
 """The one outbound seam: a Cognito Sync client and its two calls, GetBulkPublishDetails and
-BulkPublish, with typed answers (UTC datetimes) and our errors (`aws_errors.translated`).
+BulkPublish, with typed answers (UTC datetimes) and our errors (`errors.translated`).
 
 boto3 is imported only when a client is built, so Check and Diff (every preview) never load it.
 One client serves every pool of a region and every worker thread of a run: botocore clients
@@ -19,10 +19,10 @@ from typing import Any
 import botocore.session
 from botocore.config import Config
 
-from .aws_errors import error_code, translated
-from .aws_settings import ClientSettings, retry_problem, retry_settings
-from .contract import BulkPublishDetails, StartOutcome, conform
-from .errors import ConfigurationError, InvalidRequestError
+from ..core.contract import BulkPublishDetails, StartOutcome, conform
+from ..core.errors import ConfigurationError, InvalidRequestError
+from .errors import error_code, translated
+from .settings import ClientSettings, retry_problem, retry_settings
 
 START_OUTCOMES = {
     "DuplicateRequestException": StartOutcome.ALREADY_RUNNING,

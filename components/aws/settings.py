@@ -9,14 +9,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .inputs import GateInputs, Problem, Ref
-from .names import (
+from ..core.inputs import GateInputs, Problem, Ref
+from ..core.names import (
     region_name_problem,
     region_of_pool,
     region_problem,
     url_problem,
 )
-from .text import shown
+from ..core.text import shown
 
 ENDPOINT_ENV_VARS = ("AWS_ENDPOINT_URL_COGNITO_SYNC", "AWS_ENDPOINT_URL")
 """The standard endpoint overrides, read by botocore itself; most specific first."""
@@ -149,7 +149,7 @@ def aws_config_problem(
     import botocore.session  # here: the input rules and the light path never need it
     from botocore.exceptions import ProfileNotFound
 
-    from .aws_errors import PROFILE_FIX, map_error
+    from .errors import PROFILE_FIX, map_error
 
     try:
         scoped = botocore.session.Session(profile=profile).get_scoped_config()

@@ -8,8 +8,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from .aws_settings import ClientSettings
-from .errors import BulkPublishGateError, CancelledError
+from ..core.errors import BulkPublishGateError, CancelledError
+from .settings import ClientSettings
 
 
 class Clients:
