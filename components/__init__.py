@@ -26,7 +26,7 @@ _WHERE = {
     "BulkPublishGateProvider": "provider",
     "BulkPublishGateArgs": "resource",
     "BulkPublishGateResource": "resource",
-    "BulkPublishStatusReference": "stack_outputs",
+    "BulkPublishStatusReference": "reference",
 }
 """Each public name and the module that defines it."""
 __all__ = sorted(_WHERE)
@@ -59,6 +59,6 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, eagerly
     from .core.errors import ReadsFailedError as ReadsFailedError
     from .core.errors import TransientError as TransientError
     from .provider import BulkPublishGateProvider as BulkPublishGateProvider
+    from .reference import BulkPublishStatusReference as BulkPublishStatusReference
     from .resource import BulkPublishGateArgs as BulkPublishGateArgs
     from .resource import BulkPublishGateResource as BulkPublishGateResource
-    from .stack_outputs import BulkPublishStatusReference as BulkPublishStatusReference

@@ -29,7 +29,7 @@ one that call started, not someone else's."""
 
 def write_stderr(line: str) -> None:
     """The provider has no engine connection: the CLI shows a dynamic provider's stderr live.
-    A pipe to an engine that is gone must not end the wait (the lifeline ends the process)."""
+    A pipe to an engine that is gone must not end the wait (the engine watch ends the process)."""
     with contextlib.suppress(OSError, ValueError):  # BrokenPipeError; a closed stream
         print(line, file=sys.stderr, flush=True)
 

@@ -49,7 +49,7 @@ class Runner(Protocol):
 
 
 class Stop:
-    """A request to stop the runs that watch it (Ctrl-C through Cancel, the engine gone, a
+    """A request to stop the runs subscribed to it (Ctrl-C through Cancel, the engine gone, a
     signal); safe to set from any thread or a signal handler."""
 
     def __init__(self) -> None:
@@ -61,17 +61,18 @@ class Stop:
         for wake in list(self._wakers):
             wake()
 
-    def watch(self, wake: Callable[[], None]) -> None:
+    def subscribe(self, wake: Callable[[], None]) -> None:
+        """Call `wake` when the stop is set (now, if it is already)."""
         self._wakers.append(wake)
         if self.reason is not None:
             wake()
 
-    def unwatch(self, wake: Callable[[], None]) -> None:
+    def unsubscribe(self, wake: Callable[[], None]) -> None:
         if wake in self._wakers:
             self._wakers.remove(wake)
 
 
-def run(
+def drive(
     watches: Sequence[Watch],
     call: Callable[[Watch, Kind], Callable[[], Any]],
     *,
@@ -101,12 +102,12 @@ def run(
     runner = runner or Threads(readers)
     loop = _Loop(watches, call, timeout, readers, runner, clock, random, on_progress, margin)
     if stop is not None:
-        stop.watch(runner.wake)
+        stop.subscribe(runner.wake)
     try:
         loop.run(stop)
     finally:
         if stop is not None:
-            stop.unwatch(runner.wake)
+            stop.unsubscribe(runner.wake)
         runner.close(tuple(loop.in_flight))
     if loop.bug is not None:
         raise loop.bug

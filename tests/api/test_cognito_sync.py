@@ -16,8 +16,8 @@ from components.core.errors import (
     TransientError,
 )
 from components.core.inputs import GateInputs
-from components.gate import observe
-from components.outputs import properties as outputs
+from components.properties import properties as outputs
+from components.run import observe
 from emulator import (
     COGNITO_IDENTITY_ACCESS_KEY_ID,
     COGNITO_IDENTITY_SECRET_ACCESS_KEY,

@@ -14,7 +14,7 @@ from components.core.errors import CancelledError, PoolNotFoundError
 from components.core.inputs import SPECS, Problem, Ref
 from components.core.verdict import Verdict
 from components.core.watch import WatchResult
-from components.gate import PoolRun
+from components.run import PoolRun
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 POOL = "us-east-1:0a000000-0000-4000-8000-000000000001"

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from components import gate
+from components import run
 from components.aws.settings import AwsDefaults
 from components.core.errors import ReadsFailedError
 from components.core.inputs import GateInputs
@@ -68,11 +68,11 @@ def test_a_setup_longer_than_the_budget_ends_the_run_at_the_budget_and_margin():
         fake_io(service, now=lambda: END), client=slow_setup, runner=lambda _n: TimedRunner(service)
     )
     began = service.now
-    observed = gate.observe(inputs(POOL), AwsDefaults(), write=lambda _line: None, io=io)
+    observed = run.observe(inputs(POOL), AwsDefaults(), write=lambda _line: None, io=io)
     assert service.now - began == pytest.approx(TIMEOUT + READ_MARGIN_SECONDS)  # not SETUP + ...
     assert observed.elapsed == pytest.approx(TIMEOUT + READ_MARGIN_SECONDS)
     with pytest.raises(ReadsFailedError, match="without one successful read"):
-        gate.enforce(observed)
+        run.enforce(observed)
 
 
 class FakeTimeThreads(Threads):
@@ -112,7 +112,7 @@ def test_a_setup_still_running_at_the_bound_is_named_and_its_client_closed_once_
     two = (POOL, POOL.replace("0f5b", "0f5c"))  # one region: one client for both
     began = service.now
     try:
-        observed = gate.observe(inputs(*two), AwsDefaults(), write=lambda _line: None, io=io)
+        observed = run.observe(inputs(*two), AwsDefaults(), write=lambda _line: None, io=io)
     finally:
         released.set()
     assert service.now - began == pytest.approx(TIMEOUT + READ_MARGIN_SECONDS)

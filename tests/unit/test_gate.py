@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from components import gate
+from components import run
 from components.aws.settings import AwsDefaults
 from components.core.errors import GateClosedError, ReadsFailedError, TransientError
 from components.core.inputs import GateInputs
 from components.core.progress import HEARTBEAT_SECONDS, ProgressReporter
 from components.core.watch import Progress
-from components.outputs import properties
+from components.properties import properties
 from tests.unit.fakes import POOL, FakeClient, Script, Slow, fake_io
 
 END = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -32,7 +32,7 @@ def observe(script: Script, mode: str = "gate", timeout: int = 60, **changes):
         max_poll_interval_seconds=changes.pop("cap", 10),
         endpoint_url="http://127.0.0.1:1",
     )
-    observed = gate.observe(
+    observed = run.observe(
         inputs,
         AwsDefaults(region="us-east-1"),
         write=lambda line: lines.append((script.now - 1000.0, line)),
@@ -41,7 +41,7 @@ def observe(script: Script, mode: str = "gate", timeout: int = 60, **changes):
     return observed, lines
 
 
-def result(observed: gate.Run):
+def result(observed: run.Run):
     return observed.pools[POOL].result
 
 
@@ -62,7 +62,7 @@ def test_a_wait_that_ends_on_failed_reads_fails_in_both_modes(mode):
     script = Script(["IN_PROGRESS", THROTTLED])
     observed, lines = observe(script, mode=mode)
     with pytest.raises(ReadsFailedError) as failure:
-        gate.enforce(observed, gate=mode == "gate")
+        run.enforce(observed, fail_closed=mode == "gate")
     message = str(failure.value)
     failed = result(observed).failed_reads
     for fragment in (
@@ -80,7 +80,7 @@ def test_a_wait_that_ends_on_failed_reads_fails_in_both_modes(mode):
 def test_observe_mode_exports_after_retried_failures_and_says_so():
     script = Script([THROTTLED, "IN_PROGRESS", THROTTLED, "FAILED"])
     observed, lines = observe(script, mode="observe")
-    gate.enforce(observed, gate=False)  # no raise: the last read answered
+    run.enforce(observed, fail_closed=False)  # no raise: the last read answered
     assert properties(observed)["bulk_publish_status"] == "FAILED"
     summary = lines[-1][1]
     assert "2 of 4 reads failed; the last: TransientError: " in summary
@@ -91,7 +91,7 @@ def test_gate_mode_names_the_failures_of_a_timed_out_wait():
     script = Script(["IN_PROGRESS", THROTTLED, "IN_PROGRESS"])
     observed, _ = observe(script, mode="gate", timeout=10)
     with pytest.raises(GateClosedError) as failure:
-        gate.enforce(observed)
+        run.enforce(observed)
     assert "still IN_PROGRESS" in str(failure.value)
     assert "1 of " in str(failure.value) and "TransientError: " in str(failure.value)
 
@@ -139,7 +139,7 @@ def test_many_pools_share_one_client_per_region_and_every_client_is_closed():
         built[-1].region = settings.region
         return built[-1]
 
-    observed = gate.observe(
+    observed = run.observe(
         GateInputs(identity_pool_ids=tuple(pools), endpoint_url="http://127.0.0.1:1"),
         AwsDefaults(),
         write=lambda _line: None,

@@ -1,4 +1,4 @@
-"""startBulkPublish and freshness through `gate.observe`, on a fake service and a fake clock: when
+"""startBulkPublish and freshness through `run.observe`, on a fake service and a fake clock: when
 BulkPublish is called (once, or never), what each of its answers leads to, waiting for a newer
 publish, and the two waits of a start joined within one deadline."""
 
@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from components import gate
+from components import run
 from components.aws.settings import AwsDefaults
 from components.core.contract import BulkPublishDetails, StartOutcome
 from components.core.errors import (
@@ -21,7 +21,7 @@ from components.core.errors import (
 )
 from components.core.inputs import validate
 from components.core.scheduler import READ_MARGIN_SECONDS
-from components.outputs import properties
+from components.properties import properties
 from tests.unit.fakes import POOL, fake_io
 
 EPOCH = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -134,7 +134,7 @@ def observe(service: Service, allow_start: bool = True, **changes: Any):
     }
     inputs, problems = validate(values)
     assert not problems, problems
-    observed = gate.observe(
+    observed = run.observe(
         inputs,
         AwsDefaults(region="us-east-1"),
         allow_start=allow_start,
@@ -144,11 +144,11 @@ def observe(service: Service, allow_start: bool = True, **changes: Any):
     return observed, lines
 
 
-def result(observed: gate.Run):
+def result(observed: run.Run):
     return observed.pools[POOL].result
 
 
-def reason(observed: gate.Run) -> str:
+def reason(observed: run.Run) -> str:
     return properties(observed)["gate_reason"]
 
 
@@ -185,7 +185,7 @@ def test_start_calls_bulk_publish_once_then_waits_until_it_opens(first, bound):
                for line in lines)  # fmt: skip
     assert any("started a bulk publish; waiting for it" in line for line in lines)
     assert lines[-1].endswith("gate open")
-    gate.enforce(observation)
+    run.enforce(observation)
 
 
 @pytest.mark.parametrize(
@@ -297,9 +297,9 @@ def test_already_streamed_stays_stale_without_waiting_and_says_when_to_start():
     ):
         assert fragment in message
     assert any("refused: one already succeeded within the last 24 hours" in x for x in lines)
-    gate.enforce(observation, gate=False)  # observe mode exports it
+    run.enforce(observation, fail_closed=False)  # observe mode exports it
     with pytest.raises(GateClosedError, match="2026-11-24T09:10:00Z"):
-        gate.enforce(observe(Service([A("SUCCEEDED", RECENT, completed)],
+        run.enforce(observe(Service([A("SUCCEEDED", RECENT, completed)],
                                      publish=StartOutcome.ALREADY_STREAMED),
                              completed_after=bound)[0])  # fmt: skip
 
@@ -319,7 +319,7 @@ def test_after_already_streamed_the_answer_read_again_is_judged(mode):
         True,
         "open",
     )
-    gate.enforce(observation, gate=mode == "gate")
+    run.enforce(observation, fail_closed=mode == "gate")
 
 
 @pytest.mark.parametrize("first", [A("NOT_STARTED"), A("SUCCEEDED", OLD, OLD)])
@@ -379,7 +379,7 @@ def test_an_error_from_bulk_publish_fails_the_run():
     service = Service([A("NOT_STARTED")], publish=InvalidRequestError("no stream configured"))
     observation, _ = observe(service)
     with pytest.raises(InvalidRequestError, match="no stream configured"):
-        gate.enforce(observation)
+        run.enforce(observation)
     assert len(service.publishes) == 1
 
 
@@ -407,7 +407,7 @@ def test_the_whole_run_stays_within_the_timeout_and_its_margin(
     observation, _ = observe(service, timeout_seconds=TIMEOUT)
     assert service.now <= BOUND + 1e-9, service.now
     try:
-        gate.enforce(observation, gate=False)
+        run.enforce(observation, fail_closed=False)
     except ReadsFailedError:  # no answer left inside the deadline: nothing is exported
         return
     assert result(observation).elapsed <= BOUND + 1e-9
@@ -456,6 +456,6 @@ def observe_once(service: Service, **changes: Any):
     inputs, _ = validate({"identity_pool_id": POOL, "endpoint_url": "http://127.0.0.1:1",
                           "start_bulk_publish": True, "mode": "observe", **changes})  # fmt: skip
     lines: list[str] = []
-    observed = gate.observe(inputs, AwsDefaults(region="us-east-1"), allow_start=True, once=True,
+    observed = run.observe(inputs, AwsDefaults(region="us-east-1"), allow_start=True, once=True,
                             write=lines.append, io=fake_io(service, now=service.wall))  # fmt: skip
     return observed, lines

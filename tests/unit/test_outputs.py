@@ -12,8 +12,8 @@ from components.core.contract import POOL_OUTPUTS, STACK_OUTPUTS, BulkPublishDet
 from components.core.inputs import GateInputs
 from components.core.verdict import Seen, aggregate, judge
 from components.core.watch import WatchResult
-from components.gate import PoolRun, Run
-from components.outputs import FAILURE_MESSAGES_SHOWN, properties
+from components.properties import FAILURE_MESSAGES_SHOWN, properties
+from components.run import PoolRun, Run
 
 START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
+from components.core import scheduler
 from components.core.contract import BulkPublishDetails, StartOutcome
 from components.core.errors import CancelledError, ThrottledError, TransientError
 from components.core.policy import WaitPolicy
-from components.core.scheduler import READ_MARGIN_SECONDS, THROTTLE_BASE_SECONDS, Stop, run
+from components.core.scheduler import READ_MARGIN_SECONDS, THROTTLE_BASE_SECONDS, Stop
 from components.core.watch import Kind, Watch
 from tests.unit.fakes import FakeRunner
 
@@ -62,7 +63,7 @@ def watches(count: int, policy: WaitPolicy | None = None) -> list[Watch]:
 
 
 def drive(service: Pools, pool_watches: list[Watch], timeout: float, readers: int, **kw):
-    run(
+    scheduler.drive(
         pool_watches, service.call, timeout=timeout, readers=readers,
         runner=FakeRunner(service), clock=lambda: service.now, random=lambda: 1.0, **kw,
     )  # fmt: skip
@@ -145,7 +146,7 @@ def test_calls_in_flight_at_the_bound_are_abandoned_and_counted_apart():
     service = Pools({"p0": ["IN_PROGRESS"], "p1": ["IN_PROGRESS"]}, seconds=100)
     runner = FakeRunner(service)
     pool_watches = watches(2)
-    run(pool_watches, service.call, timeout=1, readers=2, runner=runner,
+    scheduler.drive(pool_watches, service.call, timeout=1, readers=2, runner=runner,
         clock=lambda: service.now)  # fmt: skip
     assert service.now == 1 + READ_MARGIN_SECONDS
     assert len(runner.abandoned) == 2

@@ -13,7 +13,7 @@ import textwrap
 import pulumi
 import pytest
 
-from components import stack_outputs
+from components import reference
 from components.config import PUBLISH_PARAMETER_KEY, STACK_KEYS, read_stack_config
 from components.core.contract import OUTPUTS
 from components.core.inputs import DEFAULTS, NAMESPACE, SPECS
@@ -89,7 +89,7 @@ class _FakeReference:
 
 def test_the_stack_reference_reads_every_output_by_its_name(monkeypatch):
     monkeypatch.setattr(pulumi, "StackReference", _FakeReference)
-    producer = stack_outputs.BulkPublishStatusReference("organization/bulk-publish-gate/prod")
+    producer = reference.BulkPublishStatusReference("organization/bulk-publish-gate/prod")
     read = {name: value.name for name, value in vars(producer).items() if isinstance(value, _Read)}
     assert read == {output.prop: output.stack for output in OUTPUTS}
 

@@ -10,7 +10,7 @@ from .core.contract import POOL_OUTPUTS, STACK_OUTPUTS
 from .core.inputs import GateInputs
 from .core.text import iso_utc
 from .core.verdict import aggregate_status
-from .gate import PoolRun, Run
+from .run import PoolRun, Run
 
 FAILURE_MESSAGES_SHOWN = 3
 """Several pools: the top-level failureMessage quotes this many pools' own; `pools` has all."""

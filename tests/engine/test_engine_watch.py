@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from components.lifeline import engine_address, in_dynamic_provider
+from components.engine_watch import engine_address, in_dynamic_provider
 from components.provider import BulkPublishGateProvider
 from harness.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
 from harness.scenarios import pool, pool_id, provider_env

@@ -19,7 +19,7 @@ from .core.errors import BulkPublishGateError, CancelledError, GateClosedError, 
 from .core.inputs import GateInputs
 from .core.policy import WaitPolicy
 from .core.progress import PoolsSummary, ProgressReporter
-from .core.scheduler import READ_MARGIN_SECONDS, Runner, Stop, run
+from .core.scheduler import READ_MARGIN_SECONDS, Runner, Stop, drive
 from .core.text import bounded_message, format_duration, iso_utc
 from .core.verdict import Seen, Verdict, aggregate, freshness_bound, judge, next_start_after
 from .core.watch import Kind, Watch, WatchResult
@@ -123,7 +123,7 @@ def observe(
         return lambda: clients.get(wanted).get_bulk_publish_details(watch.pool)
 
     try:
-        run(
+        drive(
             watches, call, timeout=inputs.timeout_seconds, readers=inputs.max_concurrency,
             runner=io.runner(inputs.max_concurrency) if io.runner else None, clock=io.clock,
             random=io.random, on_progress=sink, stop=stop,
@@ -197,15 +197,15 @@ def _judged(result: WatchResult, region: str, inputs: GateInputs, bound) -> Pool
     return PoolRun(result.pool, region, result, judge(seen))
 
 
-def enforce(observed: Run, gate: bool = True) -> None:
+def enforce(observed: Run, fail_closed: bool = True) -> None:
     """Raise what the run must fail with: a pool with no status (both modes), no fresh status
-    (both modes), or, with `gate`, a closed gate."""
+    (both modes), or, with `fail_closed` (gate mode), a closed gate."""
     if failures := observed.failures:
         raise _failed(failures, len(observed.pools))
     judged = observed.verdict
     if not judged.exportable:
         raise ReadsFailedError(judged.message)
-    if gate and not judged.open:
+    if fail_closed and not judged.open:
         raise GateClosedError(judged.message)
 
 

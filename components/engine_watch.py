@@ -23,7 +23,7 @@ from .core.progress import write_stderr
 from .core.scheduler import Stop
 
 STOP = Stop()
-"""What every run of this process watches: set when the engine is gone (or, in a provider
+"""What every run of this process is subscribed to: set when the engine is gone (or, in a provider
 plugin, when the engine sends Cancel)."""
 CHECK_SECONDS = 0.5
 """How often the engine is looked at."""
@@ -45,24 +45,24 @@ def engine_address(argv: Sequence[str]) -> tuple[str, int] | None:
     return None
 
 
-def watch_engine(
+def start(
     argv: Sequence[str] = sys.argv,
     *,
     every: float = CHECK_SECONDS,
     end: Callable[[int], None] = os._exit,
 ) -> bool:
-    """Start the watch once per process; False when it was running already."""
+    """Start the engine watch once per process; False when it was running already."""
     if not _started.acquire(blocking=False):
         return False
     parent, address = os.getppid(), engine_address(argv)
     threading.Thread(
-        target=_watch, args=(parent, address, every, end), name="bulk-publish-gate-lifeline",
+        target=_loop, args=(parent, address, every, end), name="bulk-publish-gate-lifeline",
         daemon=True,
     ).start()  # fmt: skip
     return True
 
 
-def _watch(parent: int, address, every: float, end: Callable[[int], None]) -> None:
+def _loop(parent: int, address, every: float, end: Callable[[int], None]) -> None:
     refused = 0
     while True:
         time.sleep(every)
