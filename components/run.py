@@ -14,15 +14,15 @@ from typing import Any
 
 from .aws.clients import Clients
 from .aws.settings import AwsDefaults, ClientSettings, client_settings
-from .core.contract import StartOutcome
+from .core.contract import WatchResult
 from .core.errors import BulkPublishGateError, CancelledError, GateClosedError, ReadsFailedError
 from .core.inputs import GateInputs
 from .core.policy import WaitPolicy
 from .core.progress import PoolsSummary, ProgressReporter
 from .core.scheduler import READ_MARGIN_SECONDS, Runner, Stop, drive
 from .core.text import bounded_message, format_duration, iso_utc
-from .core.verdict import Seen, Verdict, aggregate, freshness_bound, judge, next_start_after
-from .core.watch import Kind, Watch, WatchResult
+from .core.verdict import Verdict, aggregate, freshness_bound, judge
+from .core.watch import Kind, Watch
 
 
 def _utc_now() -> datetime:
@@ -170,31 +170,8 @@ def _set_up(
 def _judged(result: WatchResult, region: str, inputs: GateInputs, bound) -> PoolRun:
     if result.details is None or result.error is not None:
         return PoolRun(result.pool, region, result, None)
-    details = result.details
-    seen = Seen(
-        identity_pool_id=result.pool,
-        region=region,
-        status=details.status,
-        start_time=details.start_time,
-        failure_message=details.failure_message,
-        timed_out=result.timed_out,
-        elapsed=result.elapsed,
-        timeout_seconds=inputs.timeout_seconds,
-        reads=result.reads,
-        failed_reads=result.failed_reads,
-        trailing_failures=result.trailing_failures,
-        last_error=result.last_error,
-        stale_seconds=max(result.elapsed - result.read_at, 0.0),
-        complete_time=details.complete_time,
-        bound=bound,
-        started=result.started is not None,
-        next_start=next_start_after(details.complete_time)
-        if result.started is StartOutcome.ALREADY_STREAMED
-        else None,
-        awaiting_publish=result.awaiting_publish,
-        start_failures=result.start_failures,
-    )
-    return PoolRun(result.pool, region, result, judge(seen))
+    judged = judge(result, region, inputs.timeout_seconds, bound)
+    return PoolRun(result.pool, region, result, judged)
 
 
 def enforce(observed: Run, fail_closed: bool = True) -> None:

@@ -1,4 +1,5 @@
 """The shared words: the four statuses, an answer (`BulkPublishDetails`) and a start outcome,
+how one pool's wait ended (`WatchResult`: the watch gives it, the verdict judges it),
 `conform()` (what an answer may put in the outputs), the `gateReason` values, and the one
 OUTPUTS table (stack output name <-> resource property <-> key in each pool's record).
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from .errors import UnexpectedAnswerError
+from .errors import BulkPublishGateError, UnexpectedAnswerError
 from .text import clean_text
 
 STATUSES = ("NOT_STARTED", "IN_PROGRESS", "FAILED", "SUCCEEDED")
@@ -44,6 +45,38 @@ class StartOutcome(Enum):
     """DuplicateRequestException: one is IN_PROGRESS already; wait on it."""
     ALREADY_STREAMED = "already_streamed"
     """AlreadyStreamedException: one SUCCEEDED in the last 24 hours; none may start yet."""
+
+
+@dataclass(frozen=True)
+class WatchResult:
+    """How one pool's wait ended."""
+
+    pool: str
+    details: BulkPublishDetails | None
+    """The last answer; None when there was none (see `error`)."""
+    timed_out: bool
+    """The deadline came before the status settled (or while calls failed)."""
+    elapsed: float
+    """Seconds from the run's start to the end of this wait."""
+    reads: int
+    """Reads that answered."""
+    failed_reads: int = 0
+    trailing_failures: int = 0
+    """Failed reads after the last answer: more than 0 means `details` is not current."""
+    last_error: BulkPublishGateError | None = None
+    read_at: float = 0.0
+    """Seconds from the run's start to the answer in `details`."""
+    checked_at: datetime | None = None
+    """Wall-clock time (UTC) of that answer."""
+    started: StartOutcome | None = None
+    """What BulkPublish answered, when this wait called it."""
+    start_failures: int = 0
+    awaiting_publish: bool = False
+    """The wait ended while answers were still about the publish before ours."""
+    abandoned: int = 0
+    """Calls still in flight at the run's hard bound, left to finish on their own."""
+    error: BulkPublishGateError | None = None
+    """Why there is no status: an error that is not retryable, no answer at all, a stop."""
 
 
 class Reason(Enum):

@@ -218,6 +218,9 @@ def validate(
     """
     values = {name: props.get(name) for name in SPECS}
     values = {name: DEFAULTS[name] if v is None else v for name, v in values.items()}
+    after = parse_instant(values["completed_after"])  # the one parse of the instant's text
+    if after is not None:
+        values["completed_after"] = after  # its rule, the rule against now and its type take it
     pending = {name for name, v in values.items() if unknown is not None and v == unknown}
     partly = {name for name, v in values.items() if _holds(v, unknown)}
     several = values["identity_pool_ids"] not in ((), [])
@@ -234,7 +237,7 @@ def validate(
     if several and not skipped & {"identity_pool_id"} and "identity_pool_id" not in named:
         both = ("and ", Ref("identity_pool_ids"), " are both set: give one pool, or several")
         problems.append(Problem("identity_pool_id", both))
-    problems += _relations(values, pending, now, problems)
+    problems += _relations(values, pending, now, problems, after)
     if problems or pending or partly:
         return None, problems
     return _typed(values), []
@@ -250,7 +253,7 @@ def _reason(spec: Spec, value: Any, unknown: object) -> str | None:
     return spec.rule(value) if unknown is None else spec.rule(value, unknown=unknown)
 
 
-def _relations(values, pending, now, problems) -> list[Problem]:
+def _relations(values, pending, now, problems, after) -> list[Problem]:
     """The rules between fields: the poll interval and its cap, completed_after and now."""
     found = []
     low, high = values["poll_interval_seconds"], values["max_poll_interval_seconds"]
@@ -258,7 +261,6 @@ def _relations(values, pending, now, problems) -> list[Problem]:
     if not problems and both_known and high < low:
         said = ("must be at least ", Ref("poll_interval_seconds"), f" ({high:g} < {low:g})")
         found.append(Problem("max_poll_interval_seconds", said))
-    after = parse_instant(values["completed_after"])
     if after is not None and now is not None and after > now:
         said = (
             f"{iso_utc(after, fraction=True)} is in the future (now {iso_utc(now)}): no bulk "
@@ -281,7 +283,7 @@ def _typed(values: dict[str, Any]) -> GateInputs:
             "max_age_seconds": int(values["max_age_seconds"]),
             "poll_interval_seconds": float(values["poll_interval_seconds"]),
             "max_poll_interval_seconds": float(values["max_poll_interval_seconds"]),
-            "completed_after": parse_instant(values["completed_after"]),
+            "completed_after": values["completed_after"],  # parsed already (see validate)
         }
     )
 

@@ -1,7 +1,7 @@
 """The verdict: what each status means for the wait, and whether a gate is open (and if not,
 why and what to do).
 
-Pure: no boto3, no Pulumi, no clock. `judge` takes one `Seen` (one pool's wait) and returns a
+Pure: no boto3, no Pulumi, no clock. `judge` takes one pool's `WatchResult` and returns a
 small `Verdict`, whose reason is the `gateReason` output; freshness (`freshness_bound`,
 `is_stale`) and the start decision (`should_start`) are judged here too, so the gate, the wait
 and the operator command share one verdict.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from .contract import STATUSES, Reason
+from .contract import STATUSES, Reason, StartOutcome, WatchResult
 from .text import describe, format_duration, iso_utc
 
 
@@ -69,49 +69,6 @@ def should_start(status: str, stale: bool) -> bool:
 
 
 @dataclass(frozen=True)
-class Seen:
-    """One pool's wait, as the verdict needs it."""
-
-    identity_pool_id: str
-    region: str
-    status: str
-    """The status of the last read that answered."""
-    start_time: datetime | None
-    failure_message: str | None
-    timed_out: bool
-    """The deadline came while the status still said to wait."""
-    elapsed: float
-    """Seconds the wait took."""
-    timeout_seconds: float
-    reads: int
-    """Reads that answered."""
-    failed_reads: int = 0
-    """Reads that failed (retried, or the last ones)."""
-    trailing_failures: int = 0
-    """Failed reads after the last one that answered: more than 0 means the status is stale."""
-    last_error: Exception | None = None
-    """The last failure, if any."""
-    stale_seconds: float = 0.0
-    """Seconds between the last answer and the end of the wait."""
-    complete_time: datetime | None = None
-    """When the last bulk publish completed (SUCCEEDED only)."""
-    bound: datetime | None = None
-    """The freshness bound (see `freshness_bound`); None: any SUCCEEDED is fresh."""
-    started: bool = False
-    """This run called BulkPublish (startBulkPublish), or found one just started."""
-    next_start: datetime | None = None
-    """BulkPublish answered AlreadyStreamed: the earliest time a new one may start."""
-    awaiting_publish: bool = False
-    """The deadline came while the wait still waited for the publish this run started."""
-    start_failures: int = 0
-    """BulkPublish calls that failed and were retried."""
-
-    @property
-    def stale(self) -> bool:
-        return is_stale(self.status, self.complete_time, self.bound)
-
-
-@dataclass(frozen=True)
 class Verdict:
     """The judgement of one wait."""
 
@@ -136,77 +93,84 @@ class Verdict:
 _HELD = "The gate is closed: resources that depend on it were not deployed."
 
 
-def judge(seen: Seen) -> Verdict:
-    """Open, or closed with the reason, a message and what to do."""
-    note = failures_note(seen)
-    if seen.trailing_failures:
-        return Verdict(False, Reason.READS_FAILING, _reads_failing(seen), False, note)
-    if seen.status == "SUCCEEDED" and not seen.stale:
+def judge(
+    result: WatchResult, region: str, timeout_seconds: float, bound: datetime | None = None
+) -> Verdict:
+    """One pool's wait (`result`, which has an answer), judged: open, or closed with the reason,
+    a message and what to do. `bound` is the freshness bound (see `freshness_bound`); None: any
+    SUCCEEDED is fresh."""
+    note = failures_note(result)
+    if result.trailing_failures:
+        return Verdict(False, Reason.READS_FAILING, _reads_failing(result, region), False, note)
+    answer = result.details
+    if answer.status == "SUCCEEDED" and not is_stale(answer.status, answer.complete_time, bound):
         return Verdict(True, None, None, True, note)
-    reason, message = _closed(seen)
+    reason, message = _closed(result, region, timeout_seconds, bound)
     return Verdict(False, reason, message + (f" {note}" if note else ""), True, note)
 
 
-def failures_note(seen: Seen) -> str | None:
+def failures_note(result: WatchResult) -> str | None:
     """`2 of 5 reads failed and were retried; the last: TransientError: ...`, or None."""
-    if not seen.failed_reads and not seen.start_failures:
+    if not result.failed_reads and not result.start_failures:
         return None
-    total = seen.reads + seen.failed_reads
-    said = [f"{seen.failed_reads} of {total} reads failed"] if seen.failed_reads else []
-    said += [f"BulkPublish failed {seen.start_failures} time(s)"] if seen.start_failures else []
-    return f"{' and '.join(said)}; the last: {describe(seen.last_error)}"
+    total = result.reads + result.failed_reads
+    said = [f"{result.failed_reads} of {total} reads failed"] if result.failed_reads else []
+    said += [f"BulkPublish failed {result.start_failures} time(s)"] if result.start_failures else []
+    return f"{' and '.join(said)}; the last: {describe(result.last_error)}"
 
 
-def _head(seen: Seen) -> str:
-    return f"bulk publish of identity pool {seen.identity_pool_id} ({seen.region})"
+def _head(pool: str, region: str) -> str:
+    return f"bulk publish of identity pool {pool} ({region})"
 
 
-def _reads_failing(seen: Seen) -> str:
-    checked = format_duration(seen.stale_seconds)
+def _reads_failing(result: WatchResult, region: str) -> str:
+    checked = format_duration(max(result.elapsed - result.read_at, 0.0))
     return (
-        f"could not read the {_head(seen)} at the end of the wait: the last "
-        f"{seen.trailing_failures} read(s) failed, after {format_duration(seen.elapsed)}. "
-        f"{failures_note(seen)}. The last answer, {checked} before the end, said "
-        f"{seen.status}; it is not exported as current. Throttling, 5xx answers and network "
-        "failures are retried until timeoutSeconds: check access to the Cognito Sync endpoint "
-        "and run `pulumi up` again."
+        f"could not read the {_head(result.pool, region)} at the end of the wait: the last "
+        f"{result.trailing_failures} read(s) failed, after {format_duration(result.elapsed)}. "
+        f"{failures_note(result)}. The last answer, {checked} before the end, said "
+        f"{result.details.status}; it is not exported as current. Throttling, 5xx answers and "
+        "network failures are retried until timeoutSeconds: check access to the Cognito Sync "
+        "endpoint and run `pulumi up` again."
     )
 
 
-def _closed(seen: Seen) -> tuple[Reason, str]:
-    pool, region = seen.identity_pool_id, seen.region
-    started = iso_utc(seen.start_time)
+def _closed(
+    result: WatchResult, region: str, timeout_seconds: float, bound: datetime | None
+) -> tuple[Reason, str]:
+    pool, answer, waited = result.pool, result.details, format_duration(result.elapsed)
+    started = iso_utc(answer.start_time)
     since = f", started {started}" if started else ""
     start_cmd = f"aws cognito-sync bulk-publish --identity-pool-id {pool} --region {region}"
-    if seen.awaiting_publish:
-        what = "started" if seen.started else "asked for (BulkPublish's answer was lost)"
+    if result.awaiting_publish:
+        lost = "asked for (BulkPublish's answer was lost)"
+        what = "started" if result.started is not None else lost
         return Reason.IN_PROGRESS, (
             f"the bulk publish this run {what} for identity pool {pool} ({region}) was not "
-            f"seen yet after {format_duration(seen.elapsed)} (timeoutSeconds="
-            f"{seen.timeout_seconds:g}): the last read still said {seen.status}, about the one "
-            f"before. {_HELD} Run `pulumi up` again to keep waiting (a run during a publish "
-            "never starts a second one)."
+            f"seen yet after {waited} (timeoutSeconds={timeout_seconds:g}): the last read still "
+            f"said {answer.status}, about the one before. {_HELD} Run `pulumi up` again to keep "
+            "waiting (a run during a publish never starts a second one)."
         )
-    if seen.status == "SUCCEEDED":
-        return Reason.STALE, _stale(seen, start_cmd)
-    if seen.status == "IN_PROGRESS":
+    if answer.status == "SUCCEEDED":
+        return Reason.STALE, _stale(result, region, bound, start_cmd)
+    if answer.status == "IN_PROGRESS":
         return Reason.IN_PROGRESS, (
-            f"{_head(seen)} is still {seen.status} after {format_duration(seen.elapsed)}"
-            f"{since} (timeoutSeconds={seen.timeout_seconds:g}). {_HELD} Run `pulumi up` "
-            "again to keep waiting, or raise bulk-publish-gate:timeoutSeconds."
+            f"{_head(pool, region)} is still {answer.status} after {waited}{since} "
+            f"(timeoutSeconds={timeout_seconds:g}). {_HELD} Run `pulumi up` again to keep "
+            "waiting, or raise bulk-publish-gate:timeoutSeconds."
         )
-    if seen.status == "FAILED":
+    if answer.status == "FAILED":
         return Reason.FAILED, (
-            f"{_head(seen)} FAILED{since}: {seen.failure_message or 'no failure message'}. "
-            f"{_HELD} Fix the cause{_stream_hint(seen.failure_message)}, start a new bulk "
+            f"{_head(pool, region)} FAILED{since}: {answer.failure_message or 'no failure message'}"
+            f". {_HELD} Fix the cause{_stream_hint(answer.failure_message)}, start a new bulk "
             f"publish (`{start_cmd}`, or set bulk-publish-gate:startBulkPublish), then run "
             "`pulumi up` again."
         )
-    if seen.timed_out:  # waitForStart waited for a start that did not come
+    if result.timed_out:  # waitForStart waited for a start that did not come
         return Reason.NOT_STARTED, (
-            f"no bulk publish was started for identity pool {pool} ({region}) within "
-            f"{format_duration(seen.elapsed)} (timeoutSeconds={seen.timeout_seconds:g}, "
-            f"waitForStart). {_HELD} Start one (`{start_cmd}`) and run `pulumi up` again."
+            f"no bulk publish was started for identity pool {pool} ({region}) within {waited} "
+            f"(timeoutSeconds={timeout_seconds:g}, waitForStart). {_HELD} Start one "
+            f"(`{start_cmd}`) and run `pulumi up` again."
         )
     return Reason.NOT_STARTED, (
         f"no bulk publish has been started for identity pool {pool} ({region}). {_HELD} "
@@ -215,17 +179,18 @@ def _closed(seen: Seen) -> tuple[Reason, str]:
     )
 
 
-def _stale(seen: Seen, start_cmd: str) -> str:
-    completed = iso_utc(seen.complete_time) or "an unknown time"
+def _stale(result: WatchResult, region: str, bound: datetime | None, start_cmd: str) -> str:
+    complete_time = result.details.complete_time
     head = (
-        f"the last bulk publish of identity pool {seen.identity_pool_id} ({seen.region}) "
-        f"SUCCEEDED at {completed}, before the freshness bound {iso_utc(seen.bound)} "
-        "(bulk-publish-gate:completedAfter / maxAgeSeconds): it is stale. "
+        f"the last bulk publish of identity pool {result.pool} ({region}) SUCCEEDED at "
+        f"{iso_utc(complete_time) or 'an unknown time'}, before the freshness bound "
+        f"{iso_utc(bound)} (bulk-publish-gate:completedAfter / maxAgeSeconds): it is stale. "
     )
-    if seen.next_start is not None:
+    streamed = result.started is StartOutcome.ALREADY_STREAMED
+    if streamed and (next_start := next_start_after(complete_time)) is not None:
         return head + (
             f"{_HELD} A bulk publish succeeded within the last 24 hours (AlreadyStreamed: one "
-            f"success per 24 hours), so a new one may start at {iso_utc(seen.next_start)} at the "
+            f"success per 24 hours), so a new one may start at {iso_utc(next_start)} at the "
             "earliest; run `pulumi up` again then, or relax the bound."
         )
     return head + (

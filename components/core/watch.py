@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from functools import partial
 
-from .contract import BulkPublishDetails, StartOutcome
+from .contract import BulkPublishDetails, StartOutcome, WatchResult
 from .errors import BulkPublishGateError, CancelledError, ReadsFailedError, ReadTimedOutError
 from .policy import WaitPolicy
 from .text import describe, format_duration
@@ -69,38 +69,6 @@ class Progress:
     """What BulkPublish just answered."""
     settled: bool = False
     """The wait on this pool is over (the run's summary follows)."""
-
-
-@dataclass(frozen=True)
-class WatchResult:
-    """How one pool's wait ended."""
-
-    pool: str
-    details: BulkPublishDetails | None
-    """The last answer; None when there was none (see `error`)."""
-    timed_out: bool
-    """The deadline came before the status settled (or while calls failed)."""
-    elapsed: float
-    """Seconds from the run's start to the end of this wait."""
-    reads: int
-    """Reads that answered."""
-    failed_reads: int = 0
-    trailing_failures: int = 0
-    """Failed reads after the last answer: more than 0 means `details` is not current."""
-    last_error: BulkPublishGateError | None = None
-    read_at: float = 0.0
-    """Seconds from the run's start to the answer in `details`."""
-    checked_at: datetime | None = None
-    """Wall-clock time (UTC) of that answer."""
-    started: StartOutcome | None = None
-    """What BulkPublish answered, when this wait called it."""
-    start_failures: int = 0
-    awaiting_publish: bool = False
-    """The wait ended while answers were still about the publish before ours."""
-    abandoned: int = 0
-    """Calls still in flight at the run's hard bound, left to finish on their own."""
-    error: BulkPublishGateError | None = None
-    """Why there is no status: an error that is not retryable, no answer at all, a stop."""
 
 
 _UTC_NOW = partial(datetime.now, UTC)

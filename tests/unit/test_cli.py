@@ -9,11 +9,10 @@ from datetime import UTC, datetime
 import pytest
 
 from components import cli
-from components.core.contract import BulkPublishDetails, Reason, StartOutcome
+from components.core.contract import BulkPublishDetails, Reason, StartOutcome, WatchResult
 from components.core.errors import CancelledError, PoolNotFoundError
 from components.core.inputs import SPECS, Problem, Ref
 from components.core.verdict import Verdict
-from components.core.watch import WatchResult
 from components.run import PoolRun
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

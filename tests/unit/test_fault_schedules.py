@@ -28,7 +28,7 @@ from components.core.errors import (
 )
 from components.core.policy import MAX_GROWTH_STEPS
 from components.core.progress import HEARTBEAT_SECONDS, ProgressReporter
-from components.core.verdict import Action, Reason, Seen, action, judge
+from components.core.verdict import Action, Reason, action, judge
 from tests.unit.fakes import POOL, Plan, Script, Slow, Step, run
 
 SCHEDULES = int(os.environ.get("BPG_FAULT_SCHEDULES", "500"))
@@ -167,23 +167,7 @@ def check_result(result, expected: Expected, policy: Plan, wall: float) -> None:
     if result.timed_out:
         assert wall >= policy.timeout_seconds - EPSILON, "gave up before the deadline"
     assert 0 <= result.read_at <= result.elapsed == wall
-    verdict = judge(
-        Seen(
-            POOL,
-            "us-east-1",
-            result.details.status,
-            None,
-            None,
-            result.timed_out,
-            result.elapsed,
-            policy.timeout_seconds,
-            result.reads,
-            result.failed_reads,
-            result.trailing_failures,
-            result.last_error,
-            result.elapsed - result.read_at,
-        )
-    )
+    verdict = judge(result, "us-east-1", policy.timeout_seconds)
     fresh = expected.trailing == 0
     assert verdict.exportable == fresh
     assert verdict.open == (fresh and expected.status == "SUCCEEDED")

@@ -4,15 +4,22 @@ bound x start outcome."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from components.core.contract import GATE_REASONS, STATUSES, BulkPublishDetails, Reason
+from components.core.contract import (
+    GATE_REASONS,
+    STATUSES,
+    BulkPublishDetails,
+    Reason,
+    StartOutcome,
+    WatchResult,
+)
 from components.core.policy import WaitPolicy
 from components.core.verdict import (
     Action,
-    Seen,
     action,
     freshness_bound,
     is_stale,
@@ -136,30 +143,34 @@ JUDGED = [
 ]
 
 
-def seen_for(status: str, bound_case: str, start: str) -> Seen:
+STARTS = {
+    "none": None,
+    "started": StartOutcome.STARTED,
+    "already_streamed": StartOutcome.ALREADY_STREAMED,
+}
+"""Each start case: what BulkPublish answered this run."""
+
+
+def seen_for(status: str, bound_case: str, start: str) -> tuple[WatchResult, datetime | None]:
+    """One pool's wait in us-east-1 (timeoutSeconds=30) that ended on `status`, and the bound."""
     complete, bound = BOUND_CASES[bound_case]
     complete = complete if status == "SUCCEEDED" else None
-    return Seen(
-        identity_pool_id=POOL,
-        region="us-east-1",
-        status=status,
-        start_time=COMPLETE - HOUR,
-        failure_message=FAILURE if status == "FAILED" else None,
-        timed_out=status == "IN_PROGRESS",
-        elapsed=30.0,
-        timeout_seconds=30,
-        reads=3,
-        complete_time=complete,
-        bound=bound,
-        started=start != "none",
-        next_start=next_start_after(complete) if start == "already_streamed" else None,
-    )
+    failure = FAILURE if status == "FAILED" else None
+    details = BulkPublishDetails(POOL, status, COMPLETE - HOUR, complete, failure)
+    result = WatchResult(
+        POOL, details, timed_out=status == "IN_PROGRESS", elapsed=30.0, reads=3, read_at=30.0,
+        started=STARTS[start],
+    )  # fmt: skip
+    return result, bound
 
 
 @pytest.mark.parametrize(("status", "bound_case", "start", "reason"), JUDGED)
 def test_the_verdict_of_every_status_bound_and_start(status, bound_case, start, reason):
-    seen = seen_for(status, bound_case, start)
-    verdict = judge(seen)
+    seen, bound = seen_for(status, bound_case, start)
+    next_start = (
+        next_start_after(seen.details.complete_time) if start == "already_streamed" else None
+    )
+    verdict = judge(seen, "us-east-1", 30, bound)
     assert verdict.gate_reason == reason
     assert verdict.open is (reason == "open")
     assert verdict.exportable is True
@@ -171,11 +182,11 @@ def test_the_verdict_of_every_status_bound_and_start(status, bound_case, start, 
     assert POOL in message and "us-east-1" in message
     assert "The gate is closed" in message
     if reason == "stale":
-        completed = "2026-11-23T10:00:00Z" if seen.complete_time else "an unknown time"
+        completed = "2026-11-23T10:00:00Z" if seen.details.complete_time else "an unknown time"
         assert f"SUCCEEDED at {completed}" in message
-        assert f"freshness bound {seen.bound:%Y-%m-%dT%H:%M:%SZ}" in message
+        assert f"freshness bound {bound:%Y-%m-%dT%H:%M:%SZ}" in message
         assert "completedAfter / maxAgeSeconds" in message and "relax the bound" in message
-        if seen.next_start is not None:
+        if next_start is not None:
             assert "AlreadyStreamed" in message
             assert "may start at 2026-11-24T10:00:00Z at the earliest" in message
         else:
@@ -190,15 +201,15 @@ def test_the_verdict_of_every_status_bound_and_start(status, bound_case, start, 
 
 
 def test_a_stale_wait_that_timed_out_is_still_stale():
-    seen = seen_for("SUCCEEDED", "bound after", "none")
-    late = Seen(**{**seen.__dict__, "timed_out": True})
-    assert judge(late).gate_reason == "stale"
+    seen, bound = seen_for("SUCCEEDED", "bound after", "none")
+    late = replace(seen, timed_out=True)
+    assert judge(late, "us-east-1", 30, bound).gate_reason == "stale"
 
 
 def test_reads_failing_at_the_end_is_no_gate_reason_and_not_exportable():
-    seen = seen_for("SUCCEEDED", "no bound", "none")
-    failing = Seen(**{**seen.__dict__, "failed_reads": 2, "trailing_failures": 2})
-    verdict = judge(failing)
+    seen, bound = seen_for("SUCCEEDED", "no bound", "none")
+    failing = replace(seen, failed_reads=2, trailing_failures=2)
+    verdict = judge(failing, "us-east-1", 30, bound)
     assert (verdict.open, verdict.exportable, verdict.reason) == (
         False,
         False,

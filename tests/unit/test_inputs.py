@@ -16,6 +16,8 @@ from components.aws.settings import (
     retry_settings,
     settings_problems,
 )
+from components.core import inputs as inputs_module
+from components.core import rules
 from components.core.errors import ConfigurationError
 from components.core.inputs import SPECS, GateInputs, config_name, validate
 from components.core.names import region_problem
@@ -353,6 +355,24 @@ def test_completed_after_is_saved_as_an_instant_the_rules_accept_again(given, sa
     props = inputs.as_props()
     assert props["completed_after"] == saved
     assert validate(props) == (inputs, [])  # Create reads back what Check saved
+
+
+@pytest.mark.parametrize("given", ["2026-11-23T12:00:00Z", "2999-01-01T00:00:00Z", None])
+def test_completed_after_text_is_parsed_once_per_validation(given, monkeypatch):
+    """An instant's text is parsed once: its rule, the rule against now and its type all take
+    that instant (text that is no instant is tried again by its rule, which says why)."""
+    parsed = []
+
+    def counted(value):
+        parsed.extend([value] if isinstance(value, str) else [])
+        return rules.parse_instant.__wrapped__(value)
+
+    counted.__wrapped__ = rules.parse_instant
+    for module in (rules, inputs_module):
+        monkeypatch.setattr(module, "parse_instant", counted)
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    validate({"identity_pool_id": POOL, "completed_after": given}, now=now)
+    assert parsed == ([given] if given else [])
 
 
 @pytest.mark.parametrize("falsy", [False, 0, 0.0, [], {}])

@@ -8,10 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from components.core.contract import POOL_OUTPUTS, STACK_OUTPUTS, BulkPublishDetails
+from components.core.contract import POOL_OUTPUTS, STACK_OUTPUTS, BulkPublishDetails, WatchResult
 from components.core.inputs import GateInputs
-from components.core.verdict import Seen, aggregate, judge
-from components.core.watch import WatchResult
+from components.core.verdict import aggregate, judge
 from components.properties import FAILURE_MESSAGES_SHOWN, properties
 from components.run import PoolRun, Run
 
@@ -23,9 +22,7 @@ def pool_run(pool: str, status: str, minutes: int = 0, message: str | None = Non
     complete = start + timedelta(minutes=5) if status == "SUCCEEDED" else None
     details = BulkPublishDetails(pool, status, start, complete, message)
     result = WatchResult(pool, details, False, 1.0, 1, checked_at=START + timedelta(hours=1))
-    seen = Seen(pool, "us-east-1", status, start, message, False, 1.0, 60, 1,
-                complete_time=complete)  # fmt: skip
-    return PoolRun(pool, "us-east-1", result, judge(seen))
+    return PoolRun(pool, "us-east-1", result, judge(result, "us-east-1", 60))
 
 
 def run_of(*pools: PoolRun) -> Run:

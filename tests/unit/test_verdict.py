@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from components.core.contract import STATUSES, Reason, conform
+from components.core.contract import (
+    STATUSES,
+    BulkPublishDetails,
+    Reason,
+    StartOutcome,
+    WatchResult,
+    conform,
+)
 from components.core.errors import ReadTimedOutError, TransientError, UnexpectedAnswerError
 from components.core.text import (
     ERROR_WIRE_LIMIT,
@@ -17,7 +24,7 @@ from components.core.text import (
     clean_text,
     wire_size,
 )
-from components.core.verdict import Action, Seen, action, judge
+from components.core.verdict import Action, action, judge
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
 WHERE = f"identity pool {POOL} in us-east-1"
@@ -142,19 +149,14 @@ def test_bounded_messages_keep_the_pool_and_the_advice(filler):
     assert bounded_message("short") == "short"
 
 
-def seen(status: str = "SUCCEEDED", **changes) -> Seen:
-    facts = {
-        "identity_pool_id": POOL,
-        "region": "us-east-1",
-        "status": status,
-        "start_time": STARTED,
-        "failure_message": "Kinesis denied" if status == "FAILED" else None,
-        "timed_out": False,
-        "elapsed": 75.0,
-        "timeout_seconds": 60,
-        "reads": 4,
-    }
-    return Seen(**{**facts, **changes})
+def seen(
+    status: str = "SUCCEEDED", start_time: datetime | None = STARTED, **changes
+) -> WatchResult:
+    """One pool's wait in us-east-1 (timeoutSeconds=60) that ended on `status`."""
+    failure = "Kinesis denied" if status == "FAILED" else None
+    details = BulkPublishDetails(POOL, status, start_time, failure_message=failure)
+    facts = {"timed_out": False, "elapsed": 75.0, "reads": 4, "read_at": 75.0}
+    return WatchResult(POOL, details, **{**facts, **changes})
 
 
 THROTTLED = TransientError("Cognito Sync could not answer (ThrottlingException: slow down)")
@@ -194,7 +196,7 @@ VERDICTS = [
         ["no bulk publish was started", "within 1m15s", "waitForStart", "bulk-publish --identity"],
     ),
     (  # the deadline came before the publish this run started showed in a read
-        seen("FAILED", timed_out=True, started=True, awaiting_publish=True),
+        seen("FAILED", timed_out=True, started=StartOutcome.STARTED, awaiting_publish=True),
         False,
         Reason.IN_PROGRESS,
         True,
@@ -214,7 +216,7 @@ VERDICTS = [
             failed_reads=3,
             trailing_failures=3,
             last_error=SLOW,
-            stale_seconds=40,
+            read_at=35.0,  # 40s before the end
         ),
         False,
         Reason.READS_FAILING,
@@ -238,7 +240,7 @@ VERDICTS = [
 
 @pytest.mark.parametrize(("facts", "is_open", "reason", "exportable", "fragments"), VERDICTS)
 def test_each_verdict_with_its_reason_and_what_to_do(facts, is_open, reason, exportable, fragments):
-    verdict = judge(facts)
+    verdict = judge(facts, "us-east-1", 60)
     assert (verdict.open, verdict.reason, verdict.exportable) == (is_open, reason, exportable)
     assert (verdict.message is None) == is_open
     for fragment in [*fragments, POOL] if not is_open else []:
