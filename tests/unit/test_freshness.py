@@ -143,7 +143,7 @@ JUDGED = [
 ]
 
 
-STARTS = {
+START_OUTCOMES = {
     "none": None,
     "started": StartOutcome.STARTED,
     "already_streamed": StartOutcome.ALREADY_STREAMED,
@@ -159,7 +159,7 @@ def seen_for(status: str, bound_case: str, start: str) -> tuple[WatchResult, dat
     details = BulkPublishDetails(POOL, status, COMPLETE - HOUR, complete, failure)
     result = WatchResult(
         POOL, details, timed_out=status == "IN_PROGRESS", elapsed=30.0, reads=3, read_at=30.0,
-        started=STARTS[start],
+        started=START_OUTCOMES[start],
     )  # fmt: skip
     return result, bound
 
