@@ -1,5 +1,7 @@
-"""The one loop for N watches on a fake clock: calls in flight bounded, the shared throttle (for
-reads and BulkPublish alike), one deadline for the run, abandoned calls counted apart, a stop."""
+"""The one loop for N watches on a fake clock: at most `readers` calls in flight (reads and
+BulkPublish alike), one deadline for the run, overrun by at most one read and never past its
+margin, abandoned calls counted apart, heartbeats while a call is in flight, a shared throttle,
+a stop."""
 
 from __future__ import annotations
 
@@ -12,11 +14,17 @@ import pytest
 
 from components.core import scheduler
 from components.core.contract import BulkPublishDetails, StartOutcome
-from components.core.errors import CancelledError, ThrottledError, TransientError
+from components.core.errors import (
+    CancelledError,
+    ReadsFailedError,
+    ReadTimedOutError,
+    ThrottledError,
+    TransientError,
+)
 from components.core.policy import WaitPolicy
 from components.core.scheduler import READ_MARGIN_SECONDS, THROTTLE_BASE_SECONDS, Stop
 from components.core.watch import Kind, Watch
-from tests.unit.fakes import FakeRunner
+from tests.unit.fakes import FakeRunner, Heartbeats, Plan, Script, Slow, run
 
 THROTTLED = ThrottledError("Cognito Sync could not answer (TooManyRequestsException)")
 
@@ -219,3 +227,73 @@ def test_a_burst_that_throttles_every_call_in_flight_doubles_the_pause_once():
     drive(service, watches(8, WaitPolicy(0.01, 0.01)), timeout=60, readers=8)
     seconds = sorted({at for at, _, _ in service.log})
     assert seconds == [0.0, 1.0 + THROTTLE_BASE_SECONDS]  # one round, one base pause
+
+
+@pytest.mark.parametrize("read_seconds", [0.0, 0.7, 3.0, 9.5, 68.0])
+@pytest.mark.parametrize("timeout", [0, 1, 7, 45, 100])
+def test_deadline_is_overrun_by_at_most_one_read_and_never_more_than_the_margin(
+    read_seconds, timeout
+):
+    script = Script(["IN_PROGRESS"], read_seconds=read_seconds)
+    policy = Plan(timeout, poll_interval_seconds=2, max_poll_interval_seconds=10)
+    try:
+        result = run(script, policy, random=0.99)
+    except ReadsFailedError:
+        assert read_seconds > timeout + READ_MARGIN_SECONDS  # not even one read could finish
+    else:
+        assert result.timed_out
+        assert result.elapsed == script.now - 1000.0
+    overrun = script.now - 1000.0 - timeout
+    assert overrun <= min(read_seconds, READ_MARGIN_SECONDS) + 1e-9
+    assert all(s <= 10 for s in script.sleeps)
+
+
+def test_a_trickling_read_is_abandoned_at_deadline_plus_margin():
+    # The issue's case: a peer that trickles a valid answer for 68 s held a 1 s gate for 68 s.
+    script = Script(["IN_PROGRESS", Slow(68, "SUCCEEDED")])
+    policy = Plan(1, poll_interval_seconds=0.5, max_poll_interval_seconds=0.5)
+    result = run(script, policy, random=1.0)
+    assert script.now - 1000.0 == 1 + READ_MARGIN_SECONDS
+    assert (result.details.status, result.reads, result.trailing_failures) == ("IN_PROGRESS", 1, 1)
+    assert isinstance(result.last_error, ReadTimedOutError)
+    assert "timeoutSeconds=1, plus its 1.5s margin); the call was abandoned" in str(
+        result.last_error
+    )
+
+
+def test_heartbeats_keep_coming_while_a_read_is_in_flight():
+    heartbeats = Heartbeats(every=30)
+    script = Script(["IN_PROGRESS", Slow(100, "SUCCEEDED")])
+    run(script, Plan(1800, 5, 30), random=1.0, on_progress=heartbeats)
+    in_flight = [(s.elapsed, s.in_flight) for s in heartbeats.waiting if s.in_flight is not None]
+    # the second read starts at 5 s; heartbeats come 30 s after the last progress call
+    assert in_flight == [(0, 0), (30, 25), (60, 55), (90, 85)]
+    assert all(s.details.status == "IN_PROGRESS" for s in heartbeats.waiting[1:])
+
+
+def test_heartbeats_keep_coming_while_the_first_read_is_in_flight():
+    heartbeats = Heartbeats(every=30)
+    script = Script([Slow(70, "SUCCEEDED")])
+    run(script, Plan(1800, 5, 30), on_progress=heartbeats)
+    assert [(s.elapsed, s.in_flight, s.details) for s in heartbeats.waiting] == [
+        (0, 0, None),
+        (30, 30, None),
+        (60, 60, None),
+    ]
+
+
+def test_heartbeats_keep_coming_through_long_sleeps_and_the_sleeps_add_up():
+    heartbeats = Heartbeats(every=30)
+    script = Script(["IN_PROGRESS", "IN_PROGRESS", "SUCCEEDED"])
+    run(script, Plan(1800, 100, 100), random=1.0, on_progress=heartbeats)
+    times = [s.elapsed for s in heartbeats.waiting]
+    assert times == [0, 0, 30, 60, 90, 100, 130, 160, 190]
+    assert max(script.sleeps) == 30
+    assert sum(script.sleeps) == 200
+    assert [s.next_delay for s in heartbeats.waiting][1:5] == [100, 70, 40, 10]
+
+
+@pytest.mark.parametrize("plan", [Plan(-1), Plan(1, read_margin_seconds=-1)])
+def test_a_negative_deadline_or_margin_is_rejected(plan):
+    with pytest.raises(ValueError, match="timeout and margin"):
+        run(Script(["SUCCEEDED"]), plan)

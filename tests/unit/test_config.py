@@ -1,133 +1,25 @@
-"""Progress lines (status changes and a throttled heartbeat) and the stack-config rules."""
+"""The stack config reader: each key named as the tables name it, with their defaults; bad values
+listed with key and rule; good ones typed; the SSM parameter's default name."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pulumi
 import pytest
-import yaml
 
-from components.config import STACK_KEYS, default_parameter_name, read_stack_config
-from components.core.contract import BulkPublishDetails
-from components.core.errors import TransientError
-from components.core.inputs import SPECS, GateInputs
+from components.config import (
+    PUBLISH_PARAMETER_KEY,
+    STACK_KEYS,
+    default_parameter_name,
+    read_stack_config,
+)
+from components.core.inputs import NAMESPACE, SPECS
 from components.core.names import parameter_name_problem
-from components.core.progress import ProgressReporter
-from components.core.text import format_duration, iso_utc
-from components.core.watch import Progress
-from components.docs import pulumi_config, sentence
-
-POOL = "us-east-1:0f5b6a1e"
-STARTED = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
-
-
-def step(elapsed: float, status: str | None = "IN_PROGRESS", error=None) -> Progress:
-    details = BulkPublishDetails(POOL, status, start_time=STARTED) if status else None
-    return Progress(POOL, elapsed, 1, details, error, next_delay=5)
-
-
-def test_lines_on_status_change_and_every_30_seconds_while_unchanged():
-    lines: list[str] = []
-    reporter = ProgressReporter(POOL, lines.append)
-    for elapsed in (0, 5, 10, 29, 30, 45, 59.9, 60):
-        reporter(step(elapsed))
-    reporter(step(61, error=TransientError("throttled")))
-    reporter(step(62, error=TransientError("throttled")))
-    reporter(step(63, status="NOT_STARTED"))
-    assert len(lines) == 5
-    assert lines[0] == (
-        f"bulk-publish-gate: {POOL}: IN_PROGRESS (waiting 0.0s, bulk publish started "
-        "2026-11-23T12:00:00Z); next read in 5.0s"
-    )
-    assert "waiting 30s" in lines[1]
-    assert "waiting 1m00s" in lines[2]
-    assert "read failed after 1m01s (throttled); retrying" in lines[3]
-    assert "NOT_STARTED" in lines[4]
-
-
-@pytest.mark.parametrize(
-    ("seconds", "text"),
-    [(0.25, "0.2s"), (9.96, "10.0s"), (12, "12s"), (75.2, "1m15s"), (3725, "1h02m05s")],
-)
-def test_durations_read_like_a_clock(seconds, text):
-    assert format_duration(seconds) == text
-
-
-def test_iso_utc_is_second_precision_with_z():
-    assert iso_utc(datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=UTC)) == "2026-01-02T03:04:05Z"
-    assert iso_utc(None) is None
-
-
-@pytest.mark.parametrize(
-    ("moment", "text"),
-    [
-        (datetime(1, 1, 1, tzinfo=UTC), "0001-01-01T00:00:00Z"),  # a common "no bound" value
-        (datetime(999, 12, 31, 23, 59, 59, tzinfo=UTC), "0999-12-31T23:59:59Z"),
-        (datetime(2026, 1, 2, 3, 4, 5, 678, tzinfo=UTC), "2026-01-02T03:04:05.000678Z"),
-    ],
-)
-def test_instants_keep_four_digit_years_and_read_back_as_themselves(moment, text):
-    assert iso_utc(moment, fraction=True) == text
-    assert datetime.fromisoformat(text) == moment
 
 
 def test_default_parameter_name_drops_the_colon_and_is_valid():
     name = default_parameter_name(("us-east-1:0f5b6a1e-8a7b",), "us-east-1")
     assert name == "/bulk-publish-gate/us-east-1/0f5b6a1e-8a7b/completed-at"
     assert parameter_name_problem(name) is None
-
-
-@pytest.mark.parametrize(
-    ("name", "fragment"),
-    [
-        ("/a/us-east-1:abc", "only letters, digits and _.-/"),
-        ("has space", "only letters"),
-        ("a/b", "must start with /"),
-        ("/aws/thing", "must not start with aws or ssm"),
-        ("SSMthing", "must not start with aws or ssm"),
-        ("/" + "/".join("x" * 16), "15 levels"),
-        ("/" + "x" * 1011, "at most 1011"),
-    ],
-)
-def test_bad_parameter_names_are_refused_with_the_rule(name, fragment):
-    assert fragment in parameter_name_problem(name)
-
-
-def test_pulumi_yaml_declares_every_key_with_the_code_defaults():
-    project = yaml.safe_load((Path(__file__).parents[2] / "Pulumi.yaml").read_text())
-    declared = project["config"]
-    defaults = GateInputs(identity_pool_id="").as_props()
-    types = {"text": "string", "instant": "string", "decimal": "string", "list": "array",
-             "int": "integer", "bool": "boolean"}  # fmt: skip
-    assert set(declared) == {spec.config for spec in SPECS.values()} | set(STACK_KEYS)
-    for prop, spec in SPECS.items():
-        key = spec.config
-        assert declared[key]["type"] == types[spec.kind], key
-        assert key in declared, key
-        if declared[key].get("default") in ("", []):
-            assert defaults[prop] in (None, "", [], ()), key  # optional: the CLI needs a default
-        elif "default" in declared[key]:
-            assert str(declared[key]["default"]).lower() == str(
-                defaults[prop]
-            ).lower().removesuffix(".0")
-        else:
-            assert defaults[prop] in (None, ""), key
-
-
-NAMES = {spec.config: name for name, spec in SPECS.items()}
-
-
-@pytest.mark.parametrize("key", list(pulumi_config()))
-def test_pulumi_yaml_says_each_key_in_the_tables_words(key):
-    # Type, default and description, as `make docs` writes them from the inputs table (and
-    # config.STACK_KEYS): a description edited in Pulumi.yaml alone fails here.
-    declared = yaml.safe_load((Path(__file__).parents[2] / "Pulumi.yaml").read_text())["config"]
-    assert declared.get(key) == pulumi_config()[key], f"Pulumi.yaml's {key}: run `make docs`"
-    assert declared[key]["description"].startswith(
-        sentence(SPECS[NAMES[key]].doc) if key in NAMES else sentence(STACK_KEYS[key][2])
-    )
 
 
 class FakeConfig:
@@ -271,3 +163,36 @@ def test_a_pool_id_whose_prefix_is_no_cognito_sync_region_is_refused_whatever_aw
 def test_a_gate_region_of_its_own_makes_aws_region_irrelevant():
     config = FakeConfig({"identityPoolId": CONFIG_POOL, "region": "us-east-1"})
     assert read_stack_config(config, "weird_region").gate.region == "us-east-1"
+
+
+POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
+
+
+BAD = {"identity_pool_id": "nope", "mode": "strict", "region": "x", "endpoint_url": "ftp://x"}
+"""A value that breaks each text input's rule; every other kind is broken by `x`."""
+
+
+@pytest.mark.parametrize("name", list(SPECS))
+def test_the_config_reader_names_each_key_as_the_table_does(name):
+    key = SPECS[name].config
+    with pytest.raises(pulumi.RunError) as error:
+        read_stack_config(
+            FakeConfig({"identityPoolId": POOL, key: BAD.get(name, "x")}), "us-east-1"
+        )
+    assert f"\n  - {NAMESPACE}:{key} " in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "raw"), [("completionParameterName", "a b"), (PUBLISH_PARAMETER_KEY, "x")]
+)
+def test_the_config_reader_names_the_stacks_own_keys(key, raw):
+    assert key in STACK_KEYS
+    with pytest.raises(pulumi.RunError) as error:
+        read_stack_config(FakeConfig({"identityPoolId": POOL, key: raw}), "us-east-1")
+    assert f"\n  - {NAMESPACE}:{key} " in str(error.value)
+
+
+def test_the_stacks_own_keys_default_as_their_table_says():
+    settings = read_stack_config(FakeConfig({"identityPoolId": POOL}), "us-east-1")
+    assert settings.publish_completion_parameter is STACK_KEYS[PUBLISH_PARAMETER_KEY][1]
+    assert STACK_KEYS["completionParameterName"][1] == ""  # derived from the pools instead

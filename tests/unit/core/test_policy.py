@@ -1,8 +1,10 @@
-"""The poll that follows the job: the delay rule as tables, and the wait on a fake job and clock
-against the latency targets (max(2 s, 10 % of the job's elapsed time), never past one cap)."""
+"""How often to read: the doubling backoff, and the poll that follows the job (the delay rule as
+tables, and the wait on a fake job and clock against the latency targets: max(2 s, 10 % of the
+job's elapsed time), never past one cap)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -10,14 +12,88 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from components.core.contract import BulkPublishDetails
-from components.core.errors import TransientError
-from components.core.policy import FOLLOW_FLOOR_SECONDS, FOLLOW_FRACTION, Backoff, FollowJob
-from tests.unit.fakes import POOL, Plan, wait
+from components.core.errors import (
+    TransientError,
+)
+from components.core.policy import (
+    FOLLOW_FLOOR_SECONDS,
+    FOLLOW_FRACTION,
+    MAX_GROWTH_STEPS,
+    Backoff,
+    FollowJob,
+    WaitPolicy,
+)
+from tests.unit.fakes import POOL, Plan, Script, run, wait
+
+POLICY = Plan(timeout_seconds=100, poll_interval_seconds=2, max_poll_interval_seconds=10)
+
+
+# attempt -> expected delay range with initial 2 and cap 10: base = min(10, 2 * 2**attempt)
+BACKOFF = [(0, 1, 2), (1, 2, 4), (2, 4, 8), (3, 5, 10), (10, 5, 10), (1000, 5, 10)]
+
+
+@pytest.mark.parametrize(("attempt", "low", "high"), BACKOFF)
+@pytest.mark.parametrize("random", [0.0, 0.25, 0.999999])
+def test_backoff_is_bounded_and_jittered(attempt, low, high, random):
+    delay = Backoff(2, 10, lambda: random).delay(attempt)
+    assert low <= delay <= high
+    assert delay == pytest.approx(low + random * (high - low))
+
+
+@pytest.mark.parametrize(
+    ("initial", "cap"),
+    [(1e-12, 30), (5e-324, 3600), (1e-300, 1e-299), (0.02, 0.1), (5, 30), (30, 30), (1, 3600)],
+)
+def test_backoff_always_reaches_its_cap_within_the_growth_steps(initial, cap):
+    backoff = Backoff(initial, cap)
+    bases = [backoff.base(attempt) for attempt in range(MAX_GROWTH_STEPS + 5)]
+    assert bases[0] == min(initial, cap)
+    assert all(a <= b for a, b in itertools.pairwise(bases))
+    assert bases[MAX_GROWTH_STEPS] == cap
+    assert backoff.base(10**9) == cap
+
+
+def test_a_tiny_poll_interval_backs_off_so_reads_stay_few():
+    # The issue's case: pollIntervalSeconds=1e-12 never backed off (65 calls in 3 s).
+    script = Script(["IN_PROGRESS"], read_seconds=0.001)
+    run(script, Plan(3, 1e-12, 30), random=0.0)
+    assert script.reads <= MAX_GROWTH_STEPS + 2
+    long = Script(["IN_PROGRESS"], read_seconds=0.001)
+    run(long, Plan(600, 1e-12, 30), random=0.0)
+    assert long.reads <= MAX_GROWTH_STEPS + 600 / 15 + 2  # then at least cap/2 apart
+
+
+def test_sleeps_follow_the_backoff_and_vary_with_the_random_source():
+    steps = ["IN_PROGRESS"] * 5 + ["SUCCEEDED"]
+    low, high = Script(list(steps)), Script(list(steps))
+    run(low, POLICY, random=0.0)
+    run(high, POLICY, random=1.0)
+    assert low.sleeps == [1, 2, 4, 5, 5]
+    assert high.sleeps == [2, 4, 8, 10, 10]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"poll_interval_seconds": 0}, "poll_interval_seconds"),
+        ({"poll_interval_seconds": 5, "max_poll_interval_seconds": 1}, "max"),
+    ],
+)
+def test_inconsistent_policies_are_rejected(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        WaitPolicy(**kwargs)
+
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 TOP = 1.0 - 1e-9
 """The top of the jitter range (`random()` is below 1)."""
+
+
 JITTERS = [0.0, TOP]
+
+
 FOLLOW = Plan(7200, poll_interval_seconds=1, max_poll_interval_seconds=30)
 
 

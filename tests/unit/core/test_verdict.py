@@ -1,6 +1,6 @@
-"""Freshness and the start decision as tables: the bound, staleness, what the wait does, when
-startBulkPublish starts one, and the verdict (open, gateReason, message) over every status x
-bound x start outcome."""
+"""The verdict as tables: what each status means for the wait, freshness (the bound,
+staleness), when startBulkPublish starts one, and the verdict (open, gateReason, message) over
+every status x bound x start outcome."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from components.core.contract import (
     StartOutcome,
     WatchResult,
 )
-from components.core.policy import WaitPolicy
+from components.core.errors import ReadTimedOutError, TransientError
 from components.core.verdict import (
     Action,
     action,
@@ -27,13 +27,152 @@ from components.core.verdict import (
     next_start_after,
     should_start,
 )
-from components.core.watch import Kind, Phase, Watch
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
+
+
+STARTED = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+# status, waitForStart -> what the wait does
+ACTIONS = [
+    ("NOT_STARTED", False, Action.STOP),
+    ("NOT_STARTED", True, Action.WAIT),
+    ("IN_PROGRESS", False, Action.WAIT),
+    ("IN_PROGRESS", True, Action.WAIT),
+    ("FAILED", False, Action.STOP),
+    ("FAILED", True, Action.STOP),
+    ("SUCCEEDED", False, Action.STOP),
+    ("SUCCEEDED", True, Action.STOP),
+]
+
+
+@pytest.mark.parametrize(("status", "wait_for_start", "expected"), ACTIONS)
+def test_each_status_and_what_the_wait_does(status, wait_for_start, expected):
+    assert action(status, wait_for_start) is expected
+
+
+def test_the_table_is_exactly_the_contracts_four_statuses():
+    assert set(STATUSES) == {"NOT_STARTED", "IN_PROGRESS", "FAILED", "SUCCEEDED"}
+    with pytest.raises(ValueError, match="CANCELLED"):
+        action("CANCELLED")
+
+
+def seen(
+    status: str = "SUCCEEDED", start_time: datetime | None = STARTED, **changes
+) -> WatchResult:
+    """One pool's wait in us-east-1 (timeoutSeconds=60) that ended on `status`."""
+    failure = "Kinesis denied" if status == "FAILED" else None
+    details = BulkPublishDetails(POOL, status, start_time, failure_message=failure)
+    facts = {"timed_out": False, "elapsed": 75.0, "reads": 4, "read_at": 75.0}
+    return WatchResult(POOL, details, **{**facts, **changes})
+
+
+THROTTLED = TransientError("Cognito Sync could not answer (ThrottlingException: slow down)")
+
+
+SLOW = ReadTimedOutError("GetBulkPublishDetails did not answer within 6.0s")
+
+
+FAILURES = {"failed_reads": 2, "last_error": THROTTLED}
+
+
+# facts -> (open, reason, exportable, fragments of the message)
+VERDICTS = [
+    (seen(), True, None, True, []),
+    (seen(**FAILURES), True, None, True, []),
+    (
+        seen("FAILED"),
+        False,
+        Reason.FAILED,
+        True,
+        ["FAILED, started 2026-11-23T12:00:00Z: Kinesis denied", "start a new bulk publish"],
+    ),
+    (
+        seen("NOT_STARTED", start_time=None),
+        False,
+        Reason.NOT_STARTED,
+        True,
+        ["no bulk publish has been started", "waitForStart", "aws cognito-sync bulk-publish"],
+    ),
+    (
+        seen("IN_PROGRESS", timed_out=True),
+        False,
+        Reason.IN_PROGRESS,
+        True,
+        ["still IN_PROGRESS after 1m15s", "timeoutSeconds=60", "Run `pulumi up` again"],
+    ),
+    (  # waitForStart waited for a start that did not come: nothing runs, so not_started
+        seen("NOT_STARTED", start_time=None, timed_out=True),
+        False,
+        Reason.NOT_STARTED,
+        True,
+        ["no bulk publish was started", "within 1m15s", "waitForStart", "bulk-publish --identity"],
+    ),
+    (  # the deadline came before the publish this run started showed in a read
+        seen("FAILED", timed_out=True, started=StartOutcome.STARTED, awaiting_publish=True),
+        False,
+        Reason.IN_PROGRESS,
+        True,
+        ["the bulk publish this run started", "still said FAILED, about the one before"],
+    ),
+    (
+        seen("IN_PROGRESS", timed_out=True, **FAILURES),
+        False,
+        Reason.IN_PROGRESS,
+        True,
+        ["still IN_PROGRESS", "2 of 6 reads failed; the last: TransientError: ", "slow down"],
+    ),
+    (
+        seen(
+            "IN_PROGRESS",
+            timed_out=True,
+            failed_reads=3,
+            trailing_failures=3,
+            last_error=SLOW,
+            read_at=35.0,  # 40s before the end
+        ),
+        False,
+        Reason.READS_FAILING,
+        False,
+        [
+            "the last 3 read(s) failed",
+            "3 of 7 reads failed; the last: ReadTimedOutError: GetBulkPublishDetails did not",
+            "The last answer, 40s before the end, said IN_PROGRESS; it is not exported",
+            "check access to the Cognito Sync endpoint",
+        ],
+    ),
+    (
+        seen("SUCCEEDED", timed_out=True, failed_reads=1, trailing_failures=1, last_error=SLOW),
+        False,
+        Reason.READS_FAILING,
+        False,
+        ["said SUCCEEDED; it is not exported as current"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("facts", "is_open", "reason", "exportable", "fragments"), VERDICTS)
+def test_each_verdict_with_its_reason_and_what_to_do(facts, is_open, reason, exportable, fragments):
+    verdict = judge(facts, "us-east-1", 60)
+    assert (verdict.open, verdict.reason, verdict.exportable) == (is_open, reason, exportable)
+    assert (verdict.message is None) == is_open
+    for fragment in [*fragments, POOL] if not is_open else []:
+        assert fragment in verdict.message
+    assert (verdict.note is not None) == (facts.failed_reads > 0)
+    if verdict.message:
+        assert "us-east-1" in verdict.message
+
+
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
 HOUR = timedelta(hours=1)
+
+
 AFTER = datetime(2026, 11, 20, 0, 0, tzinfo=UTC)
 """A completedAfter instant, before NOW."""
+
 
 # completedAfter, maxAgeSeconds -> the bound
 BOUNDS = [
@@ -55,6 +194,7 @@ def test_the_bound_is_the_later_of_completed_after_and_max_age(completed_after, 
 
 COMPLETE = NOW - 2 * HOUR
 
+
 # status, complete time, bound -> stale
 STALENESS = [
     ("SUCCEEDED", COMPLETE, None, False),
@@ -74,7 +214,7 @@ def test_only_a_succeeded_before_the_bound_is_stale(status, complete, bound, exp
 
 
 # status, stale, waitForStart -> what the wait does
-ACTIONS = [
+FRESHNESS_ACTIONS = [
     ("NOT_STARTED", False, False, Action.STOP),
     ("NOT_STARTED", False, True, Action.WAIT),
     ("IN_PROGRESS", False, False, Action.WAIT),
@@ -88,7 +228,7 @@ ACTIONS = [
 ]
 
 
-@pytest.mark.parametrize(("status", "stale", "wait_for_start", "expected"), ACTIONS)
+@pytest.mark.parametrize(("status", "stale", "wait_for_start", "expected"), FRESHNESS_ACTIONS)
 def test_what_the_wait_does_on_each_status_and_freshness(status, stale, wait_for_start, expected):
     assert action(status, wait_for_start, stale) is expected
 
@@ -114,10 +254,6 @@ def test_the_earliest_next_start_is_24_hours_after_the_success():
     assert next_start_after(None) is None
 
 
-def test_the_gate_reasons_are_the_output_contract():
-    assert GATE_REASONS == ("open", "in_progress", "failed", "not_started", "stale")
-
-
 # The verdict: every status x bound x whether this run started one (or was refused).
 BOUND_CASES = {
     "no bound": (COMPLETE, None),
@@ -125,7 +261,11 @@ BOUND_CASES = {
     "bound after": (COMPLETE, COMPLETE + HOUR),
     "no complete time": (None, COMPLETE),
 }
+
+
 START_CASES = ("none", "started", "already_streamed")
+
+
 FAILURE = "Kinesis PutRecords was denied"
 
 
@@ -218,72 +358,5 @@ def test_reads_failing_at_the_end_is_no_gate_reason_and_not_exportable():
     assert verdict.gate_reason not in GATE_REASONS
 
 
-OLD_START = NOW - 48 * HOUR
-NEW_START = NOW - timedelta(seconds=5)
-
-
 def details(status: str, start: datetime | None, complete: datetime | None = None):
     return BulkPublishDetails(POOL, status, start_time=start, complete_time=complete)
-
-
-NOT_AWAITING = (False, None, None)
-AFTER_FAILED = (True, OLD_START, "FAILED")
-"""This run started one while the pool showed a publish that started at OLD_START and FAILED."""
-AFTER_STALE = (True, OLD_START, "SUCCEEDED")
-"""... one that started at OLD_START and SUCCEEDED (stale)."""
-AFTER_NONE = (True, None, "NOT_STARTED")
-"""This run started one while the pool was NOT_STARTED."""
-
-# answer, fresh_after, waitForStart, (awaiting_new_publish, previous_start, previous_status)
-# -> what the wait does
-ACTIONS_ON = [
-    # No start this run: status and freshness only.
-    (details("SUCCEEDED", OLD_START, OLD_START + HOUR), None, False, NOT_AWAITING, Action.STOP),
-    (
-        details("SUCCEEDED", OLD_START, OLD_START + HOUR),
-        NOW - HOUR,
-        False,
-        NOT_AWAITING,
-        Action.STOP,
-    ),
-    (
-        details("SUCCEEDED", OLD_START, OLD_START + HOUR),
-        NOW - HOUR,
-        True,
-        NOT_AWAITING,
-        Action.WAIT,
-    ),
-    (details("SUCCEEDED", OLD_START, NOW - HOUR / 2), NOW - HOUR, True, NOT_AWAITING, Action.STOP),
-    (details("NOT_STARTED", None), NOW - HOUR, True, NOT_AWAITING, Action.WAIT),
-    (details("IN_PROGRESS", NEW_START), None, False, NOT_AWAITING, Action.WAIT),
-    # This run started one: an answer about the previous publish is waited on, whatever it says.
-    (details("SUCCEEDED", OLD_START, OLD_START + HOUR), None, False, AFTER_STALE, Action.WAIT),
-    (details("FAILED", OLD_START), None, False, AFTER_FAILED, Action.WAIT),
-    (details("FAILED", OLD_START - HOUR), None, False, AFTER_FAILED, Action.WAIT),  # older
-    (details("NOT_STARTED", None), None, False, AFTER_NONE, Action.WAIT),
-    (details("NOT_STARTED", None), None, False, AFTER_FAILED, Action.WAIT),
-    (details("IN_PROGRESS", NEW_START), None, False, AFTER_FAILED, Action.WAIT),
-    (details("SUCCEEDED", NEW_START, NOW), NOW - HOUR, False, AFTER_FAILED, Action.STOP),
-    (details("SUCCEEDED", NEW_START, NOW), NOW - HOUR, False, AFTER_NONE, Action.STOP),
-    (details("FAILED", NEW_START), None, False, AFTER_FAILED, Action.STOP),
-    (details("FAILED", NEW_START), None, False, AFTER_NONE, Action.STOP),
-    (details("FAILED", NEW_START), None, False, AFTER_STALE, Action.STOP),
-    # Whole-second times: a new publish that started in the previous one's second is told
-    # apart by its status.
-    (details("SUCCEEDED", OLD_START, NOW), None, False, AFTER_FAILED, Action.STOP),
-    (details("FAILED", OLD_START), None, False, AFTER_STALE, Action.STOP),
-]
-
-
-@pytest.mark.parametrize(("answer", "fresh_after", "wfs", "awaiting", "expected"), ACTIONS_ON)
-def test_the_wait_acts_on_the_answer_and_whose_publish_it_is(
-    answer, fresh_after, wfs, awaiting, expected
-):
-    # The watch as it stands after a BulkPublish it made (AFTER) or with none (WATCH).
-    watch = Watch(answer.identity_pool_id, WaitPolicy(wait_for_start=wfs, fresh_after=fresh_after),
-                  label="read", wall=lambda: NOW)  # fmt: skip
-    watch.begin(0.0)
-    if awaiting[0]:
-        watch.phase, watch.before = Phase.AFTER, details(awaiting[2], awaiting[1])
-    watch.answered(Kind.READ, answer, 1.0)
-    assert (Action.STOP if watch.done else Action.WAIT) is expected

@@ -4,7 +4,7 @@ says must happen: the verdict, the wall-time bound, the errors reported and the 
 
 CI runs BPG_FAULT_SCHEDULES (500) schedules from BPG_FAULT_SEED (fixed); to run more locally:
     BPG_FAULT_SCHEDULES=5000 BPG_FAULT_SEED=$RANDOM venv/bin/python -m pytest \\
-        tests/unit/test_fault_schedules.py -q -p no:cacheprovider
+        tests/unit/core/test_fault_schedules.py -q -p no:cacheprovider
 A failure prints the seed, the schedule's index and the schedule itself.
 """
 
