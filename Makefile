@@ -47,7 +47,7 @@ e2e: $(VENV)/.installed
 ## A wider, random search of the property and fault-schedule suites (the tests run fixed ones).
 fuzz: $(VENV)/.installed
 	HYPOTHESIS_PROFILE=thorough BPG_FAULT_SCHEDULES=5000 BPG_FAULT_SEED=$$RANDOM \
-		$(PY) -m pytest tests/unit/test_input_properties.py tests/unit/test_fault_schedules.py -q
+		$(PY) -m pytest tests/unit/test_input_properties.py tests/unit/core/test_fault_schedules.py -q
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

@@ -38,7 +38,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from components.contract import BulkPublishDetails
+from components.core.contract import BulkPublishDetails
 from components.provider import BulkPublishGateProvider
 from emulator import Emulator
 from tests.support.provider_server import PROVIDER_KEY, ProviderServer, provider_blob

@@ -100,9 +100,9 @@ SETUP_RUNS, SETUP_REGIONS = 5, (1, 3, 6)
 REGIONS = ("us-east-1", "eu-west-1", "ap-south-1", "us-west-2", "ap-northeast-1", "eu-central-1")
 CHILD = """
 import json, sys, time
-from components.aws_settings import AwsDefaults
-from components.gate import observe
-from components.inputs import GateInputs
+from components.aws.settings import AwsDefaults
+from components.run import observe
+from components.core.inputs import GateInputs
 regions, url = sys.argv[1].split(","), sys.argv[2]
 pools = tuple(f"{r}:0a000000-0000-4000-8000-0000000000{i:02x}" for i, r in enumerate(regions))
 inputs = GateInputs(identity_pool_ids=pools, endpoint_url=url, timeout_seconds=0, mode="observe")
@@ -114,14 +114,14 @@ for _ in range(2):  # the first run imports boto3 and reads its models; the seco
     runs.append((time.monotonic() - started, answered))
 print(json.dumps(runs), flush=True)
 """
-"""Two runs of `gate.observe` (timeoutSeconds 0) on one pool per region, each timed from the call
+"""Two runs of `run.observe` (timeoutSeconds 0) on one pool per region, each timed from the call
 to its return, with how many pools got a status; boto3 is first imported inside the first run,
 as in a provider process."""
 
 
 def bench_setup_overrun() -> None:
     method(
-        "`gate.observe`, timeoutSeconds=0, one pool in each of N regions (one client each), in "
+        "`run.observe`, timeoutSeconds=0, one pool in each of N regions (one client each), in "
         "a fresh interpreter that has imported the gate but not boto3: the run's time (the "
         "call to its return) minus the timeout, for the process's first run (cold) and its "
         f"second (warm), {SETUP_RUNS} processes per N: min / median / max; against a peer "

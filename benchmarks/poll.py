@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from components.contract import BulkPublishDetails
+from components.core.contract import BulkPublishDetails
 from tests.unit.fakes import Plan, wait
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)

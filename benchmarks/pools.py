@@ -124,7 +124,7 @@ def _report(
         threads = "n/a" if run.peak_threads is None else str(run.peak_threads)
         row(f"  {label}", f"{run.seconds:.1f} s / {run.calls} / {threads}")
     row(
-        f"  {count} gates alone (gate.observe, one thread each)",
+        f"  {count} gates alone (run.observe, one thread each)",
         f"{alone_s:.1f} s / {alone_calls} / -",
     )
     if multi.lag is not None:
@@ -201,15 +201,15 @@ def _provider_server_runs() -> Callable:
 
 
 def _alone(emulator, ids: list[str], waits: list[float], lag: float) -> tuple[int, float]:
-    """Each pool's single-pool gate by itself (`gate.observe` on that pool, same settings), all
+    """Each pool's single-pool gate by itself (`run.observe` on that pool, same settings), all
     at once on their own threads, so the whole takes one wait: (API calls, seconds). The jobs
     start afresh `lag` seconds before the first reads, as they did for the multi gate (whose
     first read came after the engine's start-up). One warm client serves every gate, so that
     100 client builds at once do not delay the first reads."""
-    from components.aws_settings import AwsDefaults, ClientSettings
-    from components.cognito_sync import CognitoSync
-    from components.gate import Io, observe
-    from components.inputs import GateInputs
+    from components.aws.client import CognitoSync
+    from components.aws.settings import AwsDefaults, ClientSettings
+    from components.core.inputs import GateInputs
+    from components.run import Io, observe
 
     saved = dict(os.environ)
     os.environ.update(emulator_aws(emulator.url))

@@ -13,20 +13,20 @@ _WHERE = {
     "BulkPublishGate": "component",
     "StackSettings": "config",
     "read_stack_config": "config",
-    "STACK_OUTPUTS": "contract",
-    "AccessDeniedError": "errors",
-    "BulkPublishGateError": "errors",
-    "CancelledError": "errors",
-    "ConfigurationError": "errors",
-    "GateClosedError": "errors",
-    "InvalidRequestError": "errors",
-    "PoolNotFoundError": "errors",
-    "ReadsFailedError": "errors",
-    "TransientError": "errors",
+    "STACK_OUTPUTS": "core.contract",
+    "AccessDeniedError": "core.errors",
+    "BulkPublishGateError": "core.errors",
+    "CancelledError": "core.errors",
+    "ConfigurationError": "core.errors",
+    "GateClosedError": "core.errors",
+    "InvalidRequestError": "core.errors",
+    "PoolNotFoundError": "core.errors",
+    "ReadsFailedError": "core.errors",
+    "TransientError": "core.errors",
     "BulkPublishGateProvider": "provider",
     "BulkPublishGateArgs": "resource",
     "BulkPublishGateResource": "resource",
-    "BulkPublishStatusReference": "stack_outputs",
+    "BulkPublishStatusReference": "reference",
 }
 """Each public name and the module that defines it."""
 __all__ = sorted(_WHERE)
@@ -48,17 +48,17 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the same names, eagerly
     from .component import BulkPublishGate as BulkPublishGate
     from .config import StackSettings as StackSettings
     from .config import read_stack_config as read_stack_config
-    from .contract import STACK_OUTPUTS as STACK_OUTPUTS
-    from .errors import AccessDeniedError as AccessDeniedError
-    from .errors import BulkPublishGateError as BulkPublishGateError
-    from .errors import CancelledError as CancelledError
-    from .errors import ConfigurationError as ConfigurationError
-    from .errors import GateClosedError as GateClosedError
-    from .errors import InvalidRequestError as InvalidRequestError
-    from .errors import PoolNotFoundError as PoolNotFoundError
-    from .errors import ReadsFailedError as ReadsFailedError
-    from .errors import TransientError as TransientError
+    from .core.contract import STACK_OUTPUTS as STACK_OUTPUTS
+    from .core.errors import AccessDeniedError as AccessDeniedError
+    from .core.errors import BulkPublishGateError as BulkPublishGateError
+    from .core.errors import CancelledError as CancelledError
+    from .core.errors import ConfigurationError as ConfigurationError
+    from .core.errors import GateClosedError as GateClosedError
+    from .core.errors import InvalidRequestError as InvalidRequestError
+    from .core.errors import PoolNotFoundError as PoolNotFoundError
+    from .core.errors import ReadsFailedError as ReadsFailedError
+    from .core.errors import TransientError as TransientError
     from .provider import BulkPublishGateProvider as BulkPublishGateProvider
+    from .reference import BulkPublishStatusReference as BulkPublishStatusReference
     from .resource import BulkPublishGateArgs as BulkPublishGateArgs
     from .resource import BulkPublishGateResource as BulkPublishGateResource
-    from .stack_outputs import BulkPublishStatusReference as BulkPublishStatusReference

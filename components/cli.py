@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from . import gate
-from .aws_settings import AwsDefaults, settings_problems
-from .contract import POOL_OUTPUTS, STACK_OUTPUTS
-from .inputs import SPECS, GateInputs, Problem, parse_field, validate
-from .outputs import pool_properties
-from .scheduler import Stop
-from .verdict import Verdict
+from .aws.settings import AwsDefaults, settings_problems
+from .core.contract import POOL_OUTPUTS, STACK_OUTPUTS
+from .core.inputs import SPECS, GateInputs, Problem, parse_field, validate
+from .core.scheduler import Stop
+from .core.verdict import Verdict
+from .properties import pool_properties
+from .run import PoolRun, observe
 
 PROG = "bulk-publish-gate"
 EXIT_OPEN, EXIT_CLOSED, EXIT_USAGE, EXIT_TIMED_OUT = 0, 1, 2, 3
@@ -180,7 +180,7 @@ def overall(codes: Iterable[int]) -> int:
     return EXIT_CLOSED if EXIT_CLOSED in found else EXIT_TIMED_OUT
 
 
-def result_of(each: gate.PoolRun) -> PoolResult:
+def result_of(each: PoolRun) -> PoolResult:
     """One pool of the run as a record: the contract's outputs, the message and the error."""
     props = pool_properties(each)
     record = {key: props[prop] for key, prop in RECORD_KEYS.items()}
@@ -248,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     previous = {number: signal.signal(number, stopped) for number in EXIT_SIGNAL}
     try:
-        observed = gate.observe(
+        observed = observe(
             inputs, AwsDefaults(profile=args.profile), allow_start=args.command == "start",
             once=args.command == "status", write=_stderr, stop=stop,
         )  # fmt: skip

@@ -7,9 +7,9 @@ from typing import TypeVar
 
 import pulumi
 
-from .contract import OUTPUTS
+from .core.contract import OUTPUTS
+from .core.rules import MODES
 from .resource import BulkPublishGateArgs, BulkPublishGateResource
-from .rules import MODES
 
 T = TypeVar("T")
 

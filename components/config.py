@@ -9,11 +9,11 @@ from typing import Any
 
 import pulumi
 
-from .aws_settings import AwsDefaults, region_problems
-from .inputs import SPECS, config_name, parse_field, validate
-from .names import parameter_name_problem, region_of_pool
+from .aws.settings import AwsDefaults, region_problems
+from .core.inputs import SPECS, config_name, parse_field, validate
+from .core.names import parameter_name_problem, region_of_pool
+from .core.rules import parse_text
 from .resource import BulkPublishGateArgs
-from .rules import parse_text
 
 PARAMETER_NAME_KEY = "completionParameterName"
 PUBLISH_PARAMETER_KEY = "publishCompletionParameter"

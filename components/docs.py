@@ -15,11 +15,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import cli, rules, schema
+from . import cli, schema
 from .config import STACK_KEYS
-from .contract import GATE_REASONS, OUTPUTS, STATUSES
-from .inputs import DEFAULTS, NAMESPACE, SPECS, Spec
-from .names import IDENTITY_POOL_ID_MAX_LENGTH
+from .core import rules
+from .core.contract import GATE_REASONS, OUTPUTS, STATUSES
+from .core.inputs import DEFAULTS, NAMESPACE, SPECS, Spec
+from .core.names import IDENTITY_POOL_ID_MAX_LENGTH
 
 PROJECT = Path(__file__).resolve().parents[1]
 REFERENCE = PROJECT / "docs" / "reference"
@@ -29,7 +30,7 @@ KINDS = {"text": "string", "instant": "string", "list": "list of strings", "int"
 """How the reference names each kind of input."""
 CONFIG_TYPES = {**KINDS, "decimal": "string", "list": "array"}
 """Pulumi.yaml's types: project config has no number type, so decimals are strings."""
-CONFIG_SOURCE = "the inputs table (components/inputs.py) and config.STACK_KEYS"
+CONFIG_SOURCE = "the inputs table (components/core/inputs.py) and config.STACK_KEYS"
 RANGES = {
     SPECS["identity_pool_id"].rule: f"region:id, at most {IDENTITY_POOL_ID_MAX_LENGTH} characters",
     rules.pool_ids_rule: f"up to {rules.MAX_POOLS} pool ids, each once",
@@ -112,7 +113,7 @@ def outputs_page() -> str:
         [f"`{o.stack}`", f"`{o.prop}`", f"`{o.pool_key}`" if o.pool_key else "", o.kind, o.doc]
         for o in OUTPUTS
     ]
-    return _page("Stack outputs", "components/contract.py (OUTPUTS)", [
+    return _page("Stack outputs", "components/core/contract.py (OUTPUTS)", [
         "Other stacks rely on these names and meanings; they change only on purpose. Each is a "
         "stack output, an attribute of `BulkPublishGate` and of `BulkPublishStatusReference`, "
         "and (with several pools) a key in each pool's record of `pools`. A null output is "

@@ -10,14 +10,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from . import gate
-from .aws_settings import AwsDefaults, settings_problems
-from .errors import BulkPublishGateError, ConfigurationError
-from .inputs import GateInputs, Problem, config_name, validate
-from .outputs import properties
-from .progress import write_stderr
-from .scheduler import Stop
-from .text import bounded_message
+from .aws.settings import AwsDefaults, settings_problems
+from .core.errors import BulkPublishGateError, ConfigurationError
+from .core.inputs import GateInputs, Problem, config_name, validate
+from .core.progress import write_stderr
+from .core.scheduler import Stop
+from .core.text import bounded_message
+from .properties import properties
+from .run import enforce, observe
 
 
 def check(news: dict[str, Any], aws: AwsDefaults, unknown: object) -> tuple[dict, list[Problem]]:
@@ -56,8 +56,8 @@ def run(
     `name` says an input as the face's users type it."""
     with reported():
         inputs = saved_inputs(props, name)
-        observed = gate.observe(inputs, aws, allow_start=True, write=write, stop=stop)
-        gate.enforce(observed, gate=inputs.mode == "gate")
+        observed = observe(inputs, aws, allow_start=True, write=write, stop=stop)
+        enforce(observed, fail_closed=inputs.mode == "gate")
         return properties(observed)
 
 
@@ -73,8 +73,8 @@ def read_once(
     resource's timeoutSeconds); the outputs with the resource's own inputs."""
     with reported():
         inputs = saved_inputs(props, name)
-        observed = gate.observe(inputs, aws, once=True, write=write, stop=stop)
-        gate.enforce(observed, gate=False)
+        observed = observe(inputs, aws, once=True, write=write, stop=stop)
+        enforce(observed, fail_closed=False)
         return properties(observed, inputs)
 
 

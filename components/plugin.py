@@ -20,12 +20,12 @@ from pulumi.provider.experimental.property_value import Computed, PropertyValue
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc
 from pulumi.runtime.rpc import UNKNOWN as WIRE_UNKNOWN
 
-from . import lifecycle, lifeline
-from .aws_settings import AwsDefaults
-from .contract import OUTPUTS
-from .inputs import SPECS
+from . import engine_watch, lifecycle
+from .aws.settings import AwsDefaults
+from .core.contract import OUTPUTS
+from .core.inputs import SPECS
+from .core.progress import write_stderr
 from .plugin_calls import PluginCalls
-from .progress import write_stderr
 from .schema import GATE, PACKAGE, READ, READ_INPUTS, VERSION, schema_json
 
 WIRE = {name: spec.config for name, spec in SPECS.items()} | {o.prop: o.stack for o in OUTPUTS}
@@ -140,14 +140,14 @@ class GateProvider(sdk.Provider):
     async def cancel(self) -> None:
         """The engine's Cancel (a Ctrl-C, or closing the plugin): every wait of this process
         stops at once. It touches nothing outside this process."""
-        lifeline.STOP.set("cancelled by the Pulumi engine (Ctrl-C)")
+        engine_watch.STOP.set("cancelled by the Pulumi engine (Ctrl-C)")
 
     async def _run(self, step, props: dict[str, Any], urn: str = "", quiet: bool = False):
         # Off the server's loop, so that it still answers Check, Diff and Cancel: a gate's wait
         # on a thread of its own (every gate of a stack waits at once), a read-once call apart.
         write = (lambda _line: None) if quiet else self.log.writer(urn)
         off_loop = self.calls.wait if step is lifecycle.run else self.calls.read
-        return await off_loop(step, props, self.aws, lifeline.STOP, write, _wire_name)
+        return await off_loop(step, props, self.aws, engine_watch.STOP, write, _wire_name)
 
 
 class EngineLog:
@@ -163,7 +163,7 @@ class EngineLog:
             if self.address is None:
                 write_stderr(line)
                 return
-            with contextlib.suppress(grpc.RpcError):  # the engine gone: the lifeline ends us
+            with contextlib.suppress(grpc.RpcError):  # the engine gone: the engine watch ends us
                 self._engine().Log(engine_pb2.LogRequest(severity=engine_pb2.INFO, message=line,
                                                          urn=urn))  # fmt: skip
 
@@ -200,8 +200,8 @@ def serve(argv: Sequence[str] = sys.argv) -> None:
     """The plugin's main: `python <provider folder> <engine address> [flags]`."""
     from pulumi.provider.experimental.server import main
 
-    lifeline.watch_engine(argv)
-    main(list(argv[1:]), VERSION, GateProvider(EngineLog(lifeline.engine_address(argv))))
+    engine_watch.start(argv)
+    main(list(argv[1:]), VERSION, GateProvider(EngineLog(engine_watch.engine_address(argv))))
 
 
 __all__ = ["GATE", "GateProvider", "serve"]

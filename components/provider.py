@@ -24,9 +24,9 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from . import lifecycle, lifeline
-from .aws_settings import AwsDefaults
-from .inputs import config_name
+from . import engine_watch, lifecycle
+from .aws.settings import AwsDefaults
+from .core.inputs import config_name
 
 
 class BulkPublishGateProvider(ResourceProvider):
@@ -41,8 +41,8 @@ class BulkPublishGateProvider(ResourceProvider):
             region=req.config.get("aws:region") or None,
             profile=req.config.get("aws:profile") or None,
         )
-        if lifeline.in_dynamic_provider():
-            lifeline.watch_engine()
+        if engine_watch.in_dynamic_provider():
+            engine_watch.start()
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Validate every input before any API call; failures name the field and the rule."""
@@ -57,16 +57,16 @@ class BulkPublishGateProvider(ResourceProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Read and wait; in gate mode fail unless SUCCEEDED and fresh (nothing is created)."""
-        outs = lifecycle.run(props, self._aws(), lifeline.STOP)
+        outs = lifecycle.run(props, self._aws(), engine_watch.STOP)
         return CreateResult(outs["identity_pool_id"], outs)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """As create; returns every output, since missing keys would be wiped."""
-        return UpdateResult(lifecycle.run(news, self._aws(), lifeline.STOP))
+        return UpdateResult(lifecycle.run(news, self._aws(), engine_watch.STOP))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """`pulumi refresh`: one read, no wait, never a BulkPublish, never a failure on a status."""
-        return ReadResult(id_, lifecycle.read_once(props, self._aws(), lifeline.STOP))
+        return ReadResult(id_, lifecycle.read_once(props, self._aws(), engine_watch.STOP))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Nothing to tear down: a gate owns no cloud resource, so no API call."""

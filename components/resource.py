@@ -9,16 +9,16 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from .contract import OUTPUTS
-from .inputs import SPECS
+from .core.contract import OUTPUTS
+from .core.inputs import SPECS
 from .provider import BulkPublishGateProvider
 
 
 @dataclass
 class BulkPublishGateArgs:
     """Arguments of a gate; each may be an Output. The fields are those of the inputs table
-    (`components.inputs.GateInputs`), with the same names, defaults (None where the table's is
-    empty: unset) and docs; tests/unit/test_tables.py holds them there."""
+    (`components.core.inputs.GateInputs`), with the same names, defaults (None where the table's is
+    empty: unset) and docs; tests/unit/test_resource.py holds them there."""
 
     identity_pool_id: pulumi.Input[str] | None = None
     """The identity pool to watch, such as us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f;

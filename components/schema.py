@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .contract import GATE_REASONS, OUTPUTS, POOL_OUTPUTS, STATUSES
-from .inputs import DEFAULTS, SPECS
+from .core.contract import GATE_REASONS, OUTPUTS, POOL_OUTPUTS, STATUSES
+from .core.inputs import DEFAULTS, SPECS
 
 PACKAGE = "cognito-sync-gate"
 VERSION = "0.1.0"

@@ -1,6 +1,6 @@
 """BulkPublish against the emulator over real HTTP: what each answer becomes in the API layer,
 the stream preconditions and their advice, and startBulkPublish end to end through
-`gate.observe` (start, wait, open; a run during a publish; a peer's start; AlreadyStreamed)."""
+`run.observe` (start, wait, open; a run during a publish; a peer's start; AlreadyStreamed)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 import pytest
 from botocore.exceptions import ConnectionClosedError
 
-from components.aws_errors import translated
-from components.aws_settings import AwsDefaults, ClientSettings
-from components.cognito_sync import CognitoSync
-from components.contract import StartOutcome
-from components.errors import InvalidRequestError, TransientError
-from components.gate import Io, enforce, observe
-from components.inputs import GateInputs, validate
-from components.outputs import properties as outputs
+from components.aws.client import CognitoSync
+from components.aws.errors import translated
+from components.aws.settings import AwsDefaults, ClientSettings
+from components.core.contract import StartOutcome
+from components.core.errors import InvalidRequestError, TransientError
+from components.core.inputs import GateInputs, validate
+from components.properties import properties as outputs
+from components.run import Io, enforce, observe
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 from tests.support.scenarios import STREAMS, pool, pool_id
 
@@ -66,7 +66,7 @@ def run(emulator, manual_clock):
             ),
         )
         if observation.failures:  # a pool with no status fails the run, as create/update do
-            enforce(observation, gate=False)
+            enforce(observation, fail_closed=False)
         return observation, lines
 
     return run

@@ -7,17 +7,17 @@ from datetime import UTC
 
 import pytest
 
-from components.aws_settings import AwsDefaults, ClientSettings
-from components.cognito_sync import CognitoSync
-from components.errors import (
+from components.aws.client import CognitoSync
+from components.aws.settings import AwsDefaults, ClientSettings
+from components.core.errors import (
     AccessDeniedError,
     ConfigurationError,
     PoolNotFoundError,
     TransientError,
 )
-from components.gate import observe
-from components.inputs import GateInputs
-from components.outputs import properties as outputs
+from components.core.inputs import GateInputs
+from components.properties import properties as outputs
+from components.run import observe
 from emulator import (
     COGNITO_IDENTITY_ACCESS_KEY_ID,
     COGNITO_IDENTITY_SECRET_ACCESS_KEY,

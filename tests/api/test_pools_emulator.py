@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from components import gate
-from components.aws_settings import AwsDefaults, client_settings
-from components.errors import GateClosedError, PoolNotFoundError
-from components.inputs import validate
-from components.outputs import properties
+from components.aws.settings import AwsDefaults, client_settings
+from components.core.errors import GateClosedError, PoolNotFoundError
+from components.core.inputs import validate
+from components.properties import properties
+from components.run import enforce, observe
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 from tests.support.scenarios import MISSING_POOL, pool, pool_id
 
@@ -35,7 +35,7 @@ def run(emulator, monkeypatch):
             }
         )
         assert problems == []
-        return gate.observe(inputs, AwsDefaults(region="eu-west-1"), write=lines.append)
+        return observe(inputs, AwsDefaults(region="eu-west-1"), write=lines.append)
 
     run.lines = lines
     return run
@@ -63,7 +63,7 @@ def test_gate_mode_fails_naming_only_the_pools_that_are_not_open(emulator, run):
         emulator.backend.put_pool(pool(name))
     observed = run((pool_id(name) for name in NAMES), mode="gate")
     with pytest.raises(GateClosedError) as failure:
-        gate.enforce(observed)
+        enforce(observed)
     said = str(failure.value)
     assert "1 of 3 identity pools are not open" in said
     assert pool_id("failing") in said
@@ -75,7 +75,7 @@ def test_every_pool_open_opens_the_gate_with_one_read_each_when_settled(emulator
     for each in ids:
         emulator.backend.put_pool(pool("succeeded", identity_pool_id=each))
     observed = run(ids, mode="gate", max_concurrency=4)
-    gate.enforce(observed)
+    enforce(observed)
     outs = properties(observed)
     assert outs["gate_open"] is True
     assert outs["gate_reason"] == "open"
@@ -87,7 +87,7 @@ def test_a_pool_that_cannot_be_read_fails_the_run_naming_it(emulator, run):
     emulator.backend.put_pool(pool("succeeded"))
     observed = run([pool_id("succeeded"), MISSING_POOL])
     with pytest.raises(PoolNotFoundError) as failure:
-        gate.enforce(observed, gate=False)
+        enforce(observed, fail_closed=False)
     assert "1 of 2 identity pools could not be read" in str(failure.value)
     assert MISSING_POOL in str(failure.value)
 

@@ -7,7 +7,7 @@ import pytest
 from pulumi import automation as auto
 
 from components import BulkPublishGateArgs, BulkPublishGateResource
-from components.contract import STACK_OUTPUTS
+from components.core.contract import STACK_OUTPUTS
 from tests.e2e.support import GATE_TYPE, Events, api_calls, gate_config, outputs
 from tests.support.scenarios import FAILURE_MESSAGE, pool, pool_id
 

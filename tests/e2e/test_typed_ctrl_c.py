@@ -9,7 +9,7 @@ What a user sees, measured (the prints say how long each step took):
   (here: the pool turns SUCCEEDED), then ends as canceled. No lock, no pending operation, no
   process is left; the next `pulumi up --yes` just works.
 - two ^C: the CLI says "^C received; terminating" and ends without waiting for the gate; the
-  provider process ends too (components/lifeline.py). No lock is left (`pulumi cancel` is not
+  provider process ends too (components/engine_watch.py). No lock is left (`pulumi cancel` is not
   needed), but the gate's create stays pending in the state: `pulumi up --yes` works with a
   warning, and `pulumi refresh --yes --clear-pending-creates` clears it (a plain `refresh --yes`
   does not: only an interactive refresh offers to)."""

@@ -95,7 +95,7 @@ def test_read_of_state_that_breaks_a_rule_says_the_fix(emulator, start_server):
     with pytest.raises(ProviderError) as failure:
         server.read(pool_id("succeeded"), props(poll_interval_seconds=1e-12))
     message = failure.value.message
-    assert message.startswith("components.errors.ConfigurationError: ")
+    assert message.startswith("components.core.errors.ConfigurationError: ")
     assert "bulk-publish-gate:pollIntervalSeconds" in message and "at least 0.01" in message
     assert "pulumi up" in message
     assert sum(emulator.backend.calls().values()) == 0

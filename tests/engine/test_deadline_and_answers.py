@@ -10,9 +10,9 @@ import time
 
 import pytest
 
+from components.core.scheduler import READ_MARGIN_SECONDS
+from components.core.text import SERVICE_TEXT_LIMIT, wire_size
 from components.provider import BulkPublishGateProvider
-from components.scheduler import READ_MARGIN_SECONDS
-from components.text import SERVICE_TEXT_LIMIT, wire_size
 from tests.peer import ScriptedPeer
 from tests.support.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
 from tests.support.scenarios import provider_env
@@ -61,7 +61,7 @@ def test_a_trickling_first_read_is_abandoned_at_the_deadline_plus_the_margin(ser
         took, message = timed_failure(server, peer)
     print(f"measured: timeoutSeconds=1 gate against a trickling peer failed after {took:.2f}s")
     assert took <= 1 + READ_MARGIN_SECONDS + SLACK_SECONDS
-    assert message.startswith("components.errors.ReadsFailedError: gave up after ")
+    assert message.startswith("components.core.errors.ReadsFailedError: gave up after ")
     assert f"GetBulkPublishDetails for identity pool {POOL} in us-east-1 did not answer" in message
     assert "(the run's deadline, timeoutSeconds=1, plus its 1.5s margin)" in message
 
@@ -73,7 +73,7 @@ def test_observe_mode_does_not_export_a_stale_status_when_the_last_read_trickles
         took, message = timed_failure(server, peer, mode="observe")
     print(f"measured: observe mode, last read trickling: failed after {took:.2f}s")
     assert took <= 1 + READ_MARGIN_SECONDS + SLACK_SECONDS
-    assert message.startswith("components.errors.ReadsFailedError: could not read the bulk ")
+    assert message.startswith("components.core.errors.ReadsFailedError: could not read the bulk ")
     assert "the last 1 read(s) failed" in message
     assert "said IN_PROGRESS; it is not exported as current" in message
 
@@ -91,7 +91,7 @@ def test_observe_mode_does_not_export_a_stale_status_when_the_last_read_trickles
 def test_answers_outside_the_contract_fail_even_in_observe_mode(server, answer, said):
     with ScriptedPeer(answer) as peer:
         _, message = timed_failure(server, peer, mode="observe")
-    assert message.startswith("components.errors.UnexpectedAnswerError: ")
+    assert message.startswith("components.core.errors.UnexpectedAnswerError: ")
     assert said in message and POOL in message
 
 
@@ -116,7 +116,7 @@ def test_a_huge_failure_message_is_cleaned_and_cut_and_the_error_survives(server
         _, message = timed_failure(server, peer)
         _, outs = server.create(props(peer, mode="observe"))
     assert message.startswith(
-        f"components.errors.GateClosedError: bulk publish of identity "
+        f"components.core.errors.GateClosedError: bulk publish of identity "
         f"pool {POOL} (us-east-1) FAILED: 日本語のエラー"
     )
     assert message.endswith("then run `pulumi up` again.")
@@ -131,7 +131,7 @@ def test_a_huge_service_error_message_is_cut_and_keeps_the_pool_and_advice(serve
     body = {"message": HUGE}
     with ScriptedPeer(body, status=400, headers=headers) as peer:
         _, message = timed_failure(server, peer)
-    assert message.startswith("components.errors.InvalidRequestError: Cognito Sync rejected ")
+    assert message.startswith("components.core.errors.InvalidRequestError: Cognito Sync rejected ")
     assert POOL in message and "InvalidParameterException: 日本語のエラー" in message
     assert not ESCAPES.search(message)
     assert message.endswith("characters, cut])")  # the cleaned text says it was cut

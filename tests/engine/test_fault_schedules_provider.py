@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from components.core.scheduler import READ_MARGIN_SECONDS
+from components.core.verdict import Action, action
 from components.provider import BulkPublishGateProvider
-from components.scheduler import READ_MARGIN_SECONDS
-from components.verdict import Action, action
 from emulator import Emulator, ManualClock
 from tests.support.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
 from tests.support.scenarios import STREAMS, provider_env
@@ -202,18 +202,18 @@ def run_one(emulator: Emulator, server: ProviderServer, plan: Plan) -> None:
 
 def check_answer(plan: Plan, expected: Expected, outs: dict | None, message: str | None):
     if expected.kind == "no-read":
-        assert message and message.startswith("components.errors.ReadsFailedError: gave up")
+        assert message and message.startswith("components.core.errors.ReadsFailedError: gave up")
         assert "without one successful read" in message
         assert "TransientError" in message or "ThrottledError" in message
         return
     if expected.kind == "stale":
-        assert message and message.startswith("components.errors.ReadsFailedError: could not")
+        assert message and message.startswith("components.core.errors.ReadsFailedError: could not")
         assert plan.pool in message and "read(s) failed" in message
         assert f"said {expected.status}; it is not exported as current" in message
         return
     is_open = expected.kind == "settled" and expected.status == "SUCCEEDED"
     if plan.mode == "gate" and not is_open:
-        assert message and message.startswith("components.errors.GateClosedError: "), message
+        assert message and message.startswith("components.core.errors.GateClosedError: "), message
         assert plan.pool in message
         if expected.failed:
             assert f"{expected.failed} of " in message and "reads failed" in message, message

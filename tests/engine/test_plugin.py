@@ -13,7 +13,7 @@ import time
 import pytest
 from pulumi.runtime import rpc
 
-from components.contract import OUTPUTS
+from components.core.contract import OUTPUTS
 from components.provider import BulkPublishGateProvider
 from components.schema import GATE, GO_IMPORT_BASE_PATH, PACKAGE, READ, VERSION
 from tests.support.provider_server import (

@@ -158,7 +158,7 @@ def test_gate_mode_on_a_stale_success_fails_naming_the_bound(emulator, clock, se
     with pytest.raises(ProviderError) as failure:
         server.create(inputs)
     message = failure.value.message
-    assert message.startswith("components.errors.GateClosedError: ")
+    assert message.startswith("components.core.errors.GateClosedError: ")
     completed = iso(datetime.fromtimestamp(clock.now() - 2 * DAY, UTC))
     for fragment in (
         pool_id("succeeded"),

@@ -11,7 +11,7 @@ import threading
 import pytest
 from pulumi.runtime.proto import DiffResponse
 
-from components.contract import STACK_OUTPUTS
+from components.core.contract import STACK_OUTPUTS
 from components.provider import BulkPublishGateProvider
 from emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY, Emulator
 from tests.support.provider_server import PROVIDER_KEY, ProviderError, ProviderServer, provider_blob
@@ -96,7 +96,7 @@ def test_a_closed_gate_fails_create_with_what_to_do(emulator, server, name, frag
     emulator.backend.put_pool(pool(name))
     with pytest.raises(ProviderError) as failure:
         server.create(props(name, timeout_seconds=1 if name == "stuck" else 30))
-    assert failure.value.message.startswith("components.errors.GateClosedError: ")
+    assert failure.value.message.startswith("components.core.errors.GateClosedError: ")
     for fragment in [pool_id(name), *fragments]:
         assert fragment in failure.value.message
     server.stop()

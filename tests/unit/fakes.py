@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from components.contract import BulkPublishDetails
-from components.gate import Io
-from components.policy import WaitPolicy
-from components.scheduler import READ_MARGIN_SECONDS
-from components.scheduler import run as schedule
-from components.watch import Progress, Watch, WatchResult
+from components.core.contract import BulkPublishDetails, WatchResult
+from components.core.policy import WaitPolicy
+from components.core.scheduler import READ_MARGIN_SECONDS
+from components.core.scheduler import drive as schedule
+from components.core.watch import Progress, Watch
+from components.run import Io
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
 

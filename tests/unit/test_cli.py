@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 import pytest
 
 from components import cli
-from components.contract import BulkPublishDetails, Reason, StartOutcome
-from components.errors import CancelledError, PoolNotFoundError
-from components.gate import PoolRun
-from components.inputs import SPECS, Problem, Ref
-from components.verdict import Verdict
-from components.watch import WatchResult
+from components.core.contract import BulkPublishDetails, Reason, StartOutcome, WatchResult
+from components.core.errors import CancelledError, PoolNotFoundError
+from components.core.inputs import SPECS, Problem, Ref
+from components.core.verdict import Verdict
+from components.run import PoolRun
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 POOL = "us-east-1:0a000000-0000-4000-8000-000000000001"

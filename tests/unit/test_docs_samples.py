@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from components.cli import UsageError, build_parser, checked
-from components.inputs import SPECS, parse_field
+from components.core.inputs import SPECS, parse_field
 from tests.e2e.test_readme_commands import readme_commands
 
 ROOT = Path(__file__).resolve().parents[2]

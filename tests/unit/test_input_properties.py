@@ -16,14 +16,14 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from components.config import read_stack_config
-from components.inputs import SPECS, GateInputs, Problem, validate
-from components.names import IDENTITY_POOL_ID_PATTERN, REGION_PATTERN, url_problem
-from components.resource import BulkPublishGateArgs
-from components.rules import (
+from components.core.inputs import SPECS, GateInputs, Problem, validate
+from components.core.names import IDENTITY_POOL_ID_PATTERN, REGION_PATTERN, url_problem
+from components.core.rules import (
     MAX_POLL_INTERVAL_SECONDS,
     MAX_TIMEOUT_SECONDS,
     MIN_POLL_INTERVAL_SECONDS,
 )
+from components.resource import BulkPublishGateArgs
 
 POOL = "us-east-1:0f5b6a1e-8a7b-4a51-9b57-1a2b3c4d5e6f"
 RULES = {name: spec.rule for name, spec in SPECS.items()}
