@@ -4,10 +4,11 @@ over gRPC and on to the emulator over HTTP: exports, gating order, modes, config
 from __future__ import annotations
 
 import pytest
+
+from components.core.contract import STACK_OUTPUTS
 from tests.support.program import run_program
 from tests.support.provider_server import PROJECT_DIR, RESOURCE_TYPE
 from tests.support.scenarios import FAILURE_MESSAGE, fast_config, pool, pool_id, provider_env
-from components.core.contract import STACK_OUTPUTS
 
 PARAMETER = "aws:ssm/parameter:Parameter"
 CONSUMER = PROJECT_DIR / "examples" / "consumer" / "__main__.py"

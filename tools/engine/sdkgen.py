@@ -12,9 +12,9 @@ from pathlib import Path
 
 from components.schema import schema_json
 
-from .paths import PROJECT_DIR
 from .gotool import BIN_DIR, EngineUnavailable, GoTool, require_go
 from .hosts import STAND_IN, host_dir, required_version
+from .paths import PROJECT_DIR
 
 SDKGEN_MODULE = PROJECT_DIR / "tools" / "pulumi-sdkgen"
 PKG_MODULE = "github.com/pulumi/pulumi/pkg/v3"
