@@ -65,6 +65,12 @@ def test_preview_and_up_defer_a_pool_another_resource_computes(listed, emulator)
     listed("up", "--yes")
     assert set(outputs(listed)["pools"]) == {pool_id("succeeded"), MOVED}
 
+    # destroy: no API call (a gate owns nothing in the cloud), nothing left in the state.
+    calls = api_calls(emulator)
+    listed("destroy", "--yes")
+    assert api_calls(emulator) == calls
+    assert not json.loads(listed("stack", "export").stdout)["deployment"].get("resources")
+
 
 def test_a_bad_known_pool_beside_an_unknown_one_fails_the_preview_by_its_index(listed, emulator):
     listed("config", "set", "pool", "us-east-1")

@@ -7,6 +7,7 @@ replace of a list with an unknown element."""
 
 from __future__ import annotations
 
+import json
 import sys
 import textwrap
 
@@ -80,6 +81,12 @@ def test_preview_and_up_defer_a_pool_another_resource_computes(stack, emulator):
     stack("up", "--yes")
     said = stack.outputs()
     assert set(said["listed"]) == set(said["wholly"]) == {POOL, MOVED}
+
+    # destroy: no API call (a gate owns nothing in the cloud), nothing left in the state.
+    calls = api_calls(emulator)
+    stack("destroy", "--yes")
+    assert api_calls(emulator) == calls
+    assert not json.loads(stack("stack", "export").stdout)["deployment"].get("resources")
 
 
 def test_a_bad_known_pool_beside_an_unknown_one_fails_the_preview_by_its_index(stack, emulator):
