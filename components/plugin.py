@@ -132,7 +132,7 @@ class GateProvider(sdk.Provider):
         failures += [sdk.CheckFailure(_wire_name(p.field), p.line(_wire_name)) for p in problems]
         if failures:
             return sdk.InvokeResponse(failures=failures)
-        if UNKNOWN in args.values():  # an argument not known yet (preview): nor is the answer
+        if _unknown_in(args):  # an argument not known yet (preview): nor is the answer
             return sdk.InvokeResponse(return_value=_unknown({}))
         outs = await self._run(lifecycle.read_once, props, quiet=True)
         return sdk.InvokeResponse(return_value=wire({o.prop: outs[o.prop] for o in OUTPUTS}))
@@ -179,6 +179,15 @@ class EngineLog:
 
 def _wire_name(name: str) -> str:
     return WIRE.get(name, name)
+
+
+def _unknown_in(value: Any) -> bool:
+    """Whether `value` holds UNKNOWN anywhere (a list of pools may hold one element not known)."""
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, Mapping):
+        return any(_unknown_in(item) for item in value.values())
+    return isinstance(value, list | tuple) and any(_unknown_in(item) for item in value)
 
 
 def _not_taken(key: str) -> sdk.CheckFailure:

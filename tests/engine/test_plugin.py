@@ -11,6 +11,7 @@ import threading
 import time
 
 import pytest
+from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
 from components.core.contract import OUTPUTS
@@ -245,6 +246,13 @@ BAD_ARGUMENTS = [
     ({"identityPoolId": POOL_ID, "startBulkPublish": True}, ["startBulkPublish"],
      f"startBulkPublish is not an argument of {READ}; it takes identityPoolId,"),
 ]  # fmt: skip
+
+
+def test_the_read_once_function_defers_a_pool_list_with_an_element_not_known(emulator, plugin):
+    outs, failures = plugin.invoke(READ, {"identityPoolIds": [POOL_ID, rpc.UNKNOWN]})
+    assert failures == []
+    assert isinstance(outs["bulkPublishStatus"], Unknown)  # not known in a preview either
+    assert sum(emulator.backend.calls().values()) == 0
 
 
 @pytest.mark.parametrize(("arguments", "named", "said"), BAD_ARGUMENTS)
